@@ -1,0 +1,26 @@
+package io.pbtnas.core.engine;
+
+import io.pbtnas.core.layout.CheckpointLayout;
+import io.pbtnas.core.space.Genome;
+
+/** What a driver (operator or local mode) must do next. Drivers de-duplicate Train by (member, generation, attempt). */
+public sealed interface Action {
+
+    /**
+     * Train {@code member} for epochs [epochFrom, epochTo) of {@code generation}. Start from
+     * {@code inputCheckpoint} (relative to the search root; null = from scratch); when {@code mix}
+     * is set, first write the mixed child to {@code mix.output()} (= inputCheckpoint) unless it exists.
+     */
+    record Train(int member, int generation, int attempt, int epochFrom, int epochTo, Genome genome,
+                 String inputCheckpoint, MixPlan mix) implements Action {
+
+        /** Where the trainer writes model.safetensors and metrics.json, relative to the search root. */
+        public String outputDir() {
+            return CheckpointLayout.relativeMemberDir(member, generation);
+        }
+    }
+
+    /** The search is over; {@code bestMember}'s last checkpoint is the result (status.best has the details). */
+    record Finish(int bestMember) implements Action {
+    }
+}

@@ -1,0 +1,259 @@
+package io.pbtnas.core.engine;
+
+import io.pbtnas.core.layout.CheckpointLayout;
+import io.pbtnas.core.model.BestMember;
+import io.pbtnas.core.model.Condition;
+import io.pbtnas.core.model.FailurePolicy;
+import io.pbtnas.core.model.LineageEntry;
+import io.pbtnas.core.model.MemberState;
+import io.pbtnas.core.model.MemberStatus;
+import io.pbtnas.core.model.Phase;
+import io.pbtnas.core.model.SearchSpec;
+import io.pbtnas.core.model.SearchStatus;
+import io.pbtnas.core.model.SpecValidator;
+import io.pbtnas.core.space.Genome;
+import io.pbtnas.core.space.SearchSpace;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole search as a pure, deterministic function: (spec, status, observed results) →
+ * (new status, actions). The status holds everything needed to resume; calling again with the
+ * same inputs gives the same output, and actions of members still training are re-emitted
+ * identically (drivers de-duplicate by member, generation, attempt).
+ *
+ * <p>Per generation g: members train; results are applied (a failure is retried up to
+ * failurePolicy.maxRetries times, then the member is Failed for g); when no member is Pending or
+ * Training the generation is settled: on the last generation the search completes with the best
+ * member, otherwise the strategy picks replacements and generation g+1 starts. A Failed member is
+ * replaced like a bottom member (policy replace) when the strategy replaces and a parent pool
+ * exists, otherwise it is Dropped for the rest of the search and the search is Degraded.
+ */
+public final class Engine {
+    private Engine() {
+    }
+
+    public static Decision decide(SearchSpec rawSpec, SearchStatus current, List<MemberResult> observed) {
+        List<String> problems = SpecValidator.problems(rawSpec);
+        if (!problems.isEmpty()) {
+            return new Decision(failed(current, "InvalidSpec", "invalid spec: " + String.join("; ", problems)),
+                    List.of());
+        }
+        SearchSpec spec = rawSpec.withDefaults();
+        if (current != null && current.phase() != null && current.phase().isFinal()) {
+            return new Decision(current, finalActions(current));
+        }
+        SearchStatus s = current == null || current.members().isEmpty() ? initial(spec, current) : current;
+        if (s.members().size() != spec.population()) {
+            return new Decision(failed(current, "PopulationChanged", "spec.population changed from "
+                    + s.members().size() + " to " + spec.population() + "; a running search cannot be resized, "
+                    + "create a new search instead"), List.of());
+        }
+        s = apply(spec, s, observed == null ? List.of() : observed);
+        if (settled(s)) {
+            s = advance(spec, s);
+        }
+        List<Action> actions;
+        if (s.phase().isFinal()) {
+            actions = finalActions(s);
+        } else {
+            s = schedule(spec, s);
+            actions = trainActions(spec, s);
+        }
+        return new Decision(withConditions(spec, s, current), actions);
+    }
+
+    private static List<Action> finalActions(SearchStatus s) {
+        return s.phase() == Phase.COMPLETE && s.best() != null ? List.of(new Action.Finish(s.best().member()))
+                : List.of();
+    }
+
+    static SearchStatus initial(SearchSpec spec, SearchStatus previous) {
+        SearchSpace space = spec.searchSpace();
+        List<MemberStatus> members = new ArrayList<>();
+        for (int m = 0; m < spec.population(); m++) {
+            Genome g = space.random(Seeds.rng(spec.seed(), Seeds.GENOME, 0, m));
+            members.add(new MemberStatus(m, g.choices(), List.of(), List.of(), List.of(),
+                    List.of(LineageEntry.initial(0)), null, 0, MemberState.PENDING, null));
+        }
+        Long observedGeneration = previous == null ? null : previous.observedGeneration();
+        return new SearchStatus(Phase.TRAINING, 0, null, members, List.of(), observedGeneration, null);
+    }
+
+    /** Applies observations of the current generation's current attempts; everything else is stale and ignored. */
+    static SearchStatus apply(SearchSpec spec, SearchStatus s, List<MemberResult> observed) {
+        int g = s.generation();
+        Map<Integer, MemberStatus> byId = new HashMap<>();
+        s.members().forEach(m -> byId.put(m.id(), m));
+        List<MemberResult> sorted = new ArrayList<>(observed);
+        sorted.sort(Comparator.comparingInt(MemberResult::member).thenComparingInt(MemberResult::generation)
+                .thenComparingInt(MemberResult::attempt).thenComparing(MemberResult::outcome));
+        int maxRetries = spec.failurePolicy().maxRetries();
+        for (MemberResult r : sorted) {
+            MemberStatus m = byId.get(r.member());
+            if (m == null || r.generation() != g || m.state() != MemberState.TRAINING || r.attempt() != m.attempts()
+                    || r.outcome() == Outcome.RUNNING) {
+                continue;
+            }
+            boolean ok = r.outcome() == Outcome.SUCCEEDED && r.score() != null && Double.isFinite(r.score());
+            if (ok) {
+                byId.put(m.id(), m.withScore(r.score(), CheckpointLayout.relativeModel(m.id(), g)));
+                continue;
+            }
+            String why = r.outcome() == Outcome.SUCCEEDED
+                    ? "trainer exited successfully but reported no finite score (" + r.score() + ")"
+                    : (r.message() == null ? "training failed" : r.message());
+            int attempts = m.attempts() + 1;
+            String msg = "generation " + g + " attempt " + m.attempts() + ": " + why;
+            if (attempts <= maxRetries) {
+                byId.put(m.id(), m.withState(MemberState.PENDING, attempts, msg));
+            } else {
+                byId.put(m.id(), m.withState(m.state(), attempts, msg).withFailure(g, MemberState.FAILED, msg));
+            }
+        }
+        List<MemberStatus> members = s.members().stream().map(m -> byId.get(m.id())).toList();
+        return new SearchStatus(s.phase(), g, s.best(), members, s.conditions(), s.observedGeneration(), s.message());
+    }
+
+    static boolean settled(SearchStatus s) {
+        return s.members().stream().noneMatch(m -> m.state() == MemberState.PENDING
+                || m.state() == MemberState.TRAINING);
+    }
+
+    /** The generation is settled: finish, or let the strategy replace members and start the next one. */
+    static SearchStatus advance(SearchSpec spec, SearchStatus s) {
+        int g = s.generation();
+        List<MemberStatus> ranking = s.members().stream().filter(m -> m.state() == MemberState.DONE)
+                .sorted(Comparator.comparingDouble((MemberStatus m) ->
+                        -spec.objective().goodness(m.scoreAt(g).orElseThrow())).thenComparingInt(MemberStatus::id))
+                .toList();
+        if (ranking.isEmpty()) {
+            return new SearchStatus(Phase.FAILED, g, s.best(), s.members(), s.conditions(), s.observedGeneration(),
+                    "every remaining member failed in generation " + g + "; see members[].message");
+        }
+        MemberStatus top = ranking.get(0);
+        BestMember best = new BestMember(top.id(), top.scoreAt(g).orElseThrow(), top.genome(),
+                CheckpointLayout.relativeModel(top.id(), g), g);
+        if (g == spec.generations() - 1) {
+            return new SearchStatus(Phase.COMPLETE, g, best, s.members(), s.conditions(), s.observedGeneration(),
+                    "search complete: member " + top.id() + " scored " + best.score());
+        }
+        boolean replacePolicy = spec.failurePolicy().onExhausted() == FailurePolicy.OnExhausted.REPLACE;
+        List<Integer> failed = s.members().stream().filter(m -> m.state() == MemberState.FAILED)
+                .map(MemberStatus::id).toList();
+        int alive = (int) s.members().stream().filter(m -> m.state() != MemberState.DROPPED).count();
+        GenerationContext ctx = new GenerationContext(spec, g, ranking, replacePolicy ? failed : List.of(), alive,
+                spec.mixing().isOff(g));
+        Map<Integer, Replacement> replacements = new HashMap<>();
+        for (Replacement r : EvolutionStrategy.of(spec.strategy()).replacements(ctx)) {
+            replacements.put(r.member(), r);
+        }
+        List<MemberStatus> next = new ArrayList<>();
+        for (MemberStatus m : s.members()) {
+            Replacement r = replacements.get(m.id());
+            if (r != null) {
+                next.add(m.replaced(r.genome().choices(), r.lineage()));
+            } else if (m.state() == MemberState.DONE) {
+                next.add(m.withState(MemberState.PENDING, 0, null));
+            } else if (m.state() == MemberState.FAILED) {
+                next.add(m.withState(MemberState.DROPPED, m.attempts(), "dropped after failing generation " + g
+                        + (replacePolicy ? " (no replacement possible with strategy " + spec.strategy().code()
+                        + ")" : " (failurePolicy.onExhausted: degrade)") + ": " + m.message()));
+            } else {
+                next.add(m);
+            }
+        }
+        return new SearchStatus(Phase.TRAINING, g + 1, best, next, s.conditions(), s.observedGeneration(), null);
+    }
+
+    /** Starts Pending members while fewer than spec.parallelism are training. */
+    static SearchStatus schedule(SearchSpec spec, SearchStatus s) {
+        long training = s.members().stream().filter(m -> m.state() == MemberState.TRAINING).count();
+        List<MemberStatus> out = new ArrayList<>();
+        for (MemberStatus m : s.members()) {
+            if (m.state() == MemberState.PENDING && training < spec.parallelism()) {
+                out.add(m.withState(MemberState.TRAINING, m.attempts(), m.message()));
+                training++;
+            } else {
+                out.add(m);
+            }
+        }
+        return new SearchStatus(s.phase(), s.generation(), s.best(), out, s.conditions(), s.observedGeneration(),
+                s.message());
+    }
+
+    static List<Action> trainActions(SearchSpec spec, SearchStatus s) {
+        int g = s.generation();
+        int epochs = spec.epochsPerGeneration();
+        List<Action> out = new ArrayList<>();
+        for (MemberStatus m : s.members()) {
+            if (m.state() != MemberState.TRAINING) {
+                continue;
+            }
+            Optional<MixPlan> mix = mixPlan(m, g);
+            String input = mix.map(MixPlan::output)
+                    .orElse(g == 0 || m.startedAt(g).isPresent() ? null : CheckpointLayout.relativeModel(m.id(), g - 1));
+            out.add(new Action.Train(m.id(), g, m.attempts(), g * epochs, (g + 1) * epochs, new Genome(m.genome()),
+                    input, mix.orElse(null)));
+        }
+        return out;
+    }
+
+    /** The plan that built this member's network for generation g, rebuilt from its lineage entry. */
+    public static Optional<MixPlan> mixPlan(MemberStatus m, int g) {
+        return m.startedAt(g).filter(e -> e.kind() != LineageEntry.Kind.INITIAL).map(e -> new MixPlan(
+                e.parent(), e.donor(), e.swappedGenes() == null ? List.of() : e.swappedGenes(),
+                e.shrink(), e.perturb(), e.seed(),
+                CheckpointLayout.relativeModel(e.parent(), g - 1), CheckpointLayout.relativeModel(e.donor(), g - 1),
+                CheckpointLayout.relativeInput(m.id(), g), e.resampledGenes()));
+    }
+
+    private static SearchStatus failed(SearchStatus current, String reason, String message) {
+        SearchStatus base = current == null ? new SearchStatus(null, null, null, List.of(), List.of(), null, null)
+                : current;
+        SearchStatus s = new SearchStatus(Phase.FAILED, base.generation(), base.best(), base.members(),
+                base.conditions(), base.observedGeneration(), message);
+        List<Condition> cs = new ArrayList<>();
+        cs.add(condition(base, Condition.READY, "False", reason, message));
+        cs.add(condition(base, Condition.PROGRESSING, "False", reason, message));
+        cs.add(condition(base, Condition.COMPLETE, "False", reason, message));
+        cs.add(condition(base, Condition.DEGRADED, "True", reason, message));
+        return new SearchStatus(s.phase(), s.generation(), s.best(), s.members(), cs, s.observedGeneration(),
+                s.message());
+    }
+
+    static SearchStatus withConditions(SearchSpec spec, SearchStatus s, SearchStatus previous) {
+        SearchStatus prev = previous == null ? s : previous;
+        long done = s.members().stream().filter(m -> m.state() == MemberState.DONE).count();
+        List<String> lost = s.members().stream().filter(m -> m.state() == MemberState.DROPPED
+                || m.state() == MemberState.FAILED).map(m -> "member " + m.id() + ": " + m.message()).toList();
+        boolean failed = s.phase() == Phase.FAILED;
+        boolean complete = s.phase() == Phase.COMPLETE;
+        String progress = "generation " + s.generation() + " of " + spec.generations() + ": " + done + "/"
+                + s.members().size() + " members done";
+        List<Condition> cs = new ArrayList<>();
+        cs.add(condition(prev, Condition.READY, failed ? "False" : "True", failed ? "SearchFailed" : "SpecValid",
+                failed ? s.message() : "spec is valid"));
+        cs.add(condition(prev, Condition.PROGRESSING, complete || failed ? "False" : "True",
+                complete ? "Complete" : failed ? "SearchFailed" : "Training", complete || failed ? s.message()
+                        : progress));
+        cs.add(condition(prev, Condition.DEGRADED, lost.isEmpty() ? "False" : "True",
+                lost.isEmpty() ? "AllMembersHealthy" : "MembersFailed",
+                lost.isEmpty() ? "no member has failed for good" : String.join("; ", lost)));
+        cs.add(condition(prev, Condition.COMPLETE, complete ? "True" : "False", complete ? "Complete"
+                : failed ? "SearchFailed" : "InProgress", complete ? s.message() : progress));
+        return new SearchStatus(s.phase(), s.generation(), s.best(), s.members(), cs, s.observedGeneration(),
+                s.message());
+    }
+
+    /** Keeps lastTransitionTime when the status is unchanged; null on a transition, for the caller to stamp. */
+    private static Condition condition(SearchStatus previous, String type, String status, String reason, String msg) {
+        String since = previous.condition(type).filter(c -> status.equals(c.status()))
+                .map(Condition::lastTransitionTime).orElse(null);
+        return new Condition(type, status, reason, msg, previous.observedGeneration(), since);
+    }
+}

@@ -1,0 +1,89 @@
+package io.pbtnas.core.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One member slot: its current genome, its history, and where it is in the current generation. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record MemberStatus(
+        @JsonPropertyDescription("Member slot number, 0-based.")
+        Integer id,
+        @JsonPropertyDescription("Current architecture, gene → option.")
+        Map<String, String> genome,
+        @JsonPropertyDescription("Scores of the successful generations of this slot, in order; generations in "
+                + "failedAt have none.")
+        List<Double> scores,
+        @JsonPropertyDescription("Generations at whose start this slot received a new network (a child).")
+        List<Integer> replacedAt,
+        @JsonPropertyDescription("Generations this slot failed (after all retries).")
+        List<Integer> failedAt,
+        @JsonPropertyDescription("How the slot got each of its networks.")
+        List<LineageEntry> lineage,
+        @JsonPropertyDescription("Latest checkpoint written by this member, relative to the search root.")
+        String checkpoint,
+        @JsonPropertyDescription("Failed attempts in the current generation (the next attempt number).")
+        Integer attempts,
+        @JsonPropertyDescription("Pending, Training, Done, Failed or Dropped in the current generation.")
+        MemberState state,
+        @JsonPropertyDescription("Last failure message of this member, if any.")
+        String message) {
+
+    public MemberStatus {
+        scores = scores == null ? List.of() : List.copyOf(scores);
+        replacedAt = replacedAt == null ? List.of() : List.copyOf(replacedAt);
+        failedAt = failedAt == null ? List.of() : List.copyOf(failedAt);
+        lineage = lineage == null ? List.of() : List.copyOf(lineage);
+        genome = genome == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(genome));
+    }
+
+    /** The score of generation g, if this slot succeeded in it (slots exist from generation 0). */
+    public Optional<Double> scoreAt(int generation) {
+        if (failedAt.contains(generation)) {
+            return Optional.empty();
+        }
+        int index = generation - (int) failedAt.stream().filter(f -> f < generation).count();
+        return index >= 0 && index < scores.size() ? Optional.of(scores.get(index)) : Optional.empty();
+    }
+
+    /** The lineage entry that started the network of the given generation, if it started then. */
+    public Optional<LineageEntry> startedAt(int generation) {
+        for (int i = lineage.size() - 1; i >= 0; i--) {
+            if (lineage.get(i).generation() != null && lineage.get(i).generation() == generation) {
+                return Optional.of(lineage.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public MemberStatus withState(MemberState s, Integer attempts, String message) {
+        return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, s, message);
+    }
+
+    public MemberStatus withScore(double score, String checkpoint) {
+        List<Double> s = new ArrayList<>(scores);
+        s.add(score);
+        return new MemberStatus(id, genome, s, replacedAt, failedAt, lineage, checkpoint, attempts, MemberState.DONE,
+                message);
+    }
+
+    public MemberStatus withFailure(int generation, MemberState s, String message) {
+        List<Integer> f = new ArrayList<>(failedAt);
+        if (!f.contains(generation)) {
+            f.add(generation);
+        }
+        return new MemberStatus(id, genome, scores, replacedAt, f, lineage, checkpoint, attempts, s, message);
+    }
+
+    /** The slot gets a new network for the given generation. */
+    public MemberStatus replaced(Map<String, String> newGenome, LineageEntry entry) {
+        List<Integer> r = new ArrayList<>(replacedAt);
+        r.add(entry.generation());
+        List<LineageEntry> l = new ArrayList<>(lineage);
+        l.add(entry);
+        return new MemberStatus(id, newGenome, scores, r, failedAt, l, checkpoint, 0, MemberState.PENDING, null);
+    }
+}

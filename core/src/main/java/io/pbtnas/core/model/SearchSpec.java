@@ -1,0 +1,69 @@
+package io.pbtnas.core.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.pbtnas.core.space.SearchSpace;
+
+/**
+ * The spec of a PbtNasSearch: the same YAML goes to kubectl and to the local mode. Fields are
+ * null when omitted; {@link #withDefaults()} fills the paper's defaults.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SearchSpec(
+        @JsonPropertyDescription("pbt-nas (default; the paper's method), mutation (SEARL-like baseline) or "
+                + "random (random architectures, no replacement).")
+        Strategy strategy,
+        @Required @Min(1)
+        @JsonPropertyDescription("Number of members trained in parallel steps.")
+        Integer population,
+        @Required @Min(1)
+        @JsonPropertyDescription("Number of synchronous steps (generations); the budget is generations × "
+                + "epochsPerGeneration epochs per member.")
+        Integer generations,
+        @Min(1)
+        @JsonPropertyDescription("Epochs each member trains per generation. Default 1.")
+        Integer epochsPerGeneration,
+        @JsonPropertyDescription("maximize (default) or minimize the trainer's score.")
+        Objective objective,
+        @JsonPropertyDescription("Seed of every random choice; the same seed gives the same decisions. Default 0.")
+        Long seed,
+        @JsonPropertyDescription("Replacement and parent-pool fractions.")
+        Selection selection,
+        @JsonPropertyDescription("Gene swapping and shrink-perturb settings.")
+        Mixing mixing,
+        @Required
+        @JsonPropertyDescription("The genes: architecture choices and the tensor-name prefixes they own.")
+        SearchSpace searchSpace,
+        @JsonPropertyDescription("The trainer program, its task and pod settings.")
+        TrainerSpec trainer,
+        @JsonPropertyDescription("The shared checkpoint volume (Kubernetes only).")
+        StorageSpec storage,
+        @Min(1)
+        @JsonPropertyDescription("Most members training at once. Default: the population.")
+        Integer parallelism,
+        @JsonPropertyDescription("Retries and what happens when a member keeps failing.")
+        FailurePolicy failurePolicy) {
+
+    public static final int DEFAULT_EPOCHS_PER_GENERATION = 1;
+    public static final long DEFAULT_SEED = 0;
+
+    /** A copy with every omitted field set to its default (population and generations stay as given). */
+    public SearchSpec withDefaults() {
+        return new SearchSpec(
+                strategy == null ? Strategy.PBT_NAS : strategy,
+                population,
+                generations,
+                epochsPerGeneration == null ? DEFAULT_EPOCHS_PER_GENERATION : epochsPerGeneration,
+                objective == null ? Objective.MAXIMIZE : objective,
+                seed == null ? DEFAULT_SEED : seed,
+                (selection == null ? new Selection(null, null) : selection).withDefaults(),
+                (mixing == null ? new Mixing(null, null, null, null, null) : mixing).withDefaults(),
+                searchSpace,
+                trainer,
+                storage,
+                parallelism == null ? population : parallelism,
+                (failurePolicy == null ? new FailurePolicy(null, null) : failurePolicy).withDefaults());
+    }
+}

@@ -1,0 +1,100 @@
+package io.pbtnas.core.model;
+
+import io.pbtnas.core.space.SearchSpace;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every problem of a spec, each as "spec.field.path: what is wrong and how to fix it". Pure. */
+public final class SpecValidator {
+    private SpecValidator() {
+    }
+
+    /** Problems of {@code spec} after defaults are applied; empty when the spec is usable. */
+    public static List<String> problems(SearchSpec raw) {
+        List<String> out = new ArrayList<>();
+        if (raw == null) {
+            out.add("spec: required");
+            return out;
+        }
+        SearchSpec spec = raw.withDefaults();
+        if (spec.population() == null) {
+            out.add("spec.population: required, the number of members (an integer >= 1)");
+        } else if (spec.population() < 1) {
+            out.add("spec.population: must be >= 1, got " + spec.population());
+        }
+        if (spec.generations() == null) {
+            out.add("spec.generations: required, the number of training steps (an integer >= 1)");
+        } else if (spec.generations() < 1) {
+            out.add("spec.generations: must be >= 1, got " + spec.generations());
+        }
+        if (spec.epochsPerGeneration() < 1) {
+            out.add("spec.epochsPerGeneration: must be >= 1, got " + spec.epochsPerGeneration());
+        }
+        double tau = spec.selection().replaceFraction();
+        double rho = spec.selection().parentFraction();
+        if (!(tau > 0 && tau < 1)) {
+            out.add("spec.selection.replaceFraction: must be in (0, 1), got " + tau);
+        }
+        if (!(rho > 0 && rho <= 1)) {
+            out.add("spec.selection.parentFraction: must be in (0, 1], got " + rho);
+        }
+        Mixing mix = spec.mixing();
+        if (!(mix.layerSwapProbability() >= 0 && mix.layerSwapProbability() <= 1)) {
+            out.add("spec.mixing.layerSwapProbability: must be in [0, 1], got " + mix.layerSwapProbability());
+        }
+        if (!(mix.shrink() >= 0) || mix.shrink().isInfinite()) {
+            out.add("spec.mixing.shrink: must be a finite number >= 0, got " + mix.shrink());
+        }
+        if (!(mix.perturb() >= 0) || mix.perturb().isInfinite()) {
+            out.add("spec.mixing.perturb: must be a finite number >= 0, got " + mix.perturb());
+        }
+        if (spec.generations() != null) {
+            for (Integer g : mix.offGenerations()) {
+                if (g == null || g < 0 || g >= spec.generations() - 1) {
+                    out.add("spec.mixing.offGenerations: " + g + " is not a generation after which members could "
+                            + "be replaced; use values in [0, " + (spec.generations() - 2) + "]");
+                }
+            }
+        }
+        if (spec.parallelism() != null && spec.parallelism() < 1) {
+            out.add("spec.parallelism: must be >= 1, got " + spec.parallelism());
+        }
+        if (spec.failurePolicy().maxRetries() < 0) {
+            out.add("spec.failurePolicy.maxRetries: must be >= 0, got " + spec.failurePolicy().maxRetries());
+        }
+        SearchSpace space = spec.searchSpace();
+        if (space == null) {
+            out.add("spec.searchSpace: required, e.g. {genes: [{name: cell0, options: [conv3x3, skip]}]}");
+        } else {
+            out.addAll(space.problems("spec.searchSpace"));
+        }
+        feasibility(spec, out);
+        return out;
+    }
+
+    private static void feasibility(SearchSpec spec, List<String> out) {
+        Integer n = spec.population();
+        double tau = spec.selection().replaceFraction();
+        double rho = spec.selection().parentFraction();
+        if (n == null || n < 1 || !spec.strategy().replaces() || !(tau > 0 && tau < 1) || !(rho > 0 && rho <= 1)) {
+            return;
+        }
+        int minParents = PopulationSplit.minParents(spec.strategy());
+        PopulationSplit split = PopulationSplit.of(n, tau, rho, minParents);
+        if (!split.fits(n)) {
+            out.add("spec.population: " + n + " members cannot hold a parent pool of " + split.parents()
+                    + " (at least " + minParents + " for " + spec.strategy().code() + ") plus " + split.replaced()
+                    + " replaced member(s); raise population to at least " + (split.replaced() + split.parents())
+                    + ", lower spec.selection.parentFraction/replaceFraction, or use strategy random");
+        }
+    }
+
+    /** Throws IllegalArgumentException listing every problem. */
+    public static SearchSpec requireValid(SearchSpec spec) {
+        List<String> p = problems(spec);
+        if (!p.isEmpty()) {
+            throw new IllegalArgumentException("invalid PbtNasSearch spec:\n  " + String.join("\n  ", p));
+        }
+        return spec.withDefaults();
+    }
+}

@@ -1,0 +1,152 @@
+package io.pbtnas.core.bench;
+
+import io.pbtnas.core.checkpoint.CheckpointMetadata;
+import io.pbtnas.core.checkpoint.InitDistribution;
+import io.pbtnas.core.mix.ShrinkPerturb;
+import io.pbtnas.core.safetensors.DType;
+import io.pbtnas.core.safetensors.SafetensorsWriter;
+import io.pbtnas.core.safetensors.TensorSpec;
+import io.pbtnas.core.space.Gene;
+import io.pbtnas.core.space.Genome;
+import io.pbtnas.core.space.SearchSpace;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * Mixes a ~1 GiB checkpoint (half of its tensors swapped) and compares with a plain copy of the
+ * same file in the same run. Goal: at least 50% of copy speed with peak heap under 256 MiB:
+ * run with -Xmx256m. Options: -Dbench.mib=1024 -Dbench.dir=/tmp.
+ */
+public final class MixBenchmark {
+    static final int TENSOR_MIB = 16;
+
+    public static void main(String[] args) throws IOException {
+        int mib = Integer.getInteger("bench.mib", 1024);
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", "/tmp")), "pbtnas-mixbench-");
+        try {
+            run(dir, mib);
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    static void run(Path dir, int mib) throws IOException {
+        int tensors = Math.max(2, mib / TENSOR_MIB);
+        int genes = 8;
+        List<Gene> geneList = new ArrayList<>();
+        for (int g = 0; g < genes; g++) {
+            geneList.add(new Gene("cell" + g, List.of("a", "b")));
+        }
+        SearchSpace space = new SearchSpace(geneList);
+        Path parent = dir.resolve("parent.safetensors");
+        Path donor = dir.resolve("donor.safetensors");
+        long t0 = System.nanoTime();
+        write(parent, space, tensors, genes, 1);
+        write(donor, space, tensors, genes, 2);
+        long size = Files.size(parent);
+        System.out.printf("wrote 2 checkpoints of %.1f MiB (%d tensors of %d MiB, %d genes) in %.1f s%n",
+                size / 1048576.0, tensors, TENSOR_MIB, genes, (System.nanoTime() - t0) / 1e9);
+        List<String> swapped = space.geneNames().subList(0, genes / 2); // half the tensors
+
+        // Warm the page cache and the JIT once, then measure copy, mix, copy, mix and keep the best of each.
+        Path copy = dir.resolve("copy.safetensors");
+        Path child = dir.resolve("child.safetensors");
+        double bestCopy = Double.MAX_VALUE;
+        double bestPlain = Double.MAX_VALUE;
+        double bestMix = Double.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            Files.deleteIfExists(copy);
+            long p0 = System.nanoTime();
+            Files.copy(parent, copy, StandardCopyOption.REPLACE_EXISTING);
+            double plainSeconds = (System.nanoTime() - p0) / 1e9;
+            Files.deleteIfExists(copy);
+            // The fair baseline: a copy made as durable as a checkpoint must be (fsync before it counts).
+            long c0 = System.nanoTime();
+            Files.copy(parent, copy, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            double copySeconds = (System.nanoTime() - c0) / 1e9;
+            Files.deleteIfExists(child);
+            long m0 = System.nanoTime();
+            ShrinkPerturb.mix(parent, donor, swapped, Map.of(), 0.4, 0.1, 7, space, child);
+            double mixSeconds = (System.nanoTime() - m0) / 1e9;
+            if (round > 0) {
+                bestPlain = Math.min(bestPlain, plainSeconds);
+                bestCopy = Math.min(bestCopy, copySeconds);
+                bestMix = Math.min(bestMix, mixSeconds);
+            }
+            System.out.printf("round %d: copy %.2f s, copy+fsync %.2f s, mix %.2f s%n", round, plainSeconds,
+                    copySeconds, mixSeconds);
+        }
+        double mb = size / 1e6;
+        long peakHeap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peakHeap += pool.getPeakUsage().getUsed();
+            }
+        }
+        System.out.printf("file size        %.1f MB%n", mb);
+        System.out.printf("copy (no fsync)  %.0f MB/s%n", mb / bestPlain);
+        System.out.printf("copy + fsync     %.0f MB/s%n", mb / bestCopy);
+        System.out.printf("shrink-perturb   %.0f MB/s (half the tensors swapped; fsynced, as the contract needs)%n",
+                mb / bestMix);
+        System.out.printf("ratio mix / (copy + fsync)  %.2f (goal >= 0.50)%n", bestCopy / bestMix);
+        System.out.printf("ratio mix / copy (no fsync) %.2f%n", bestPlain / bestMix);
+        System.out.printf("cores available  %d%n", Runtime.getRuntime().availableProcessors());
+        System.out.printf("max heap         %d MiB, peak heap used %d MiB (goal < 256 MiB)%n",
+                Runtime.getRuntime().maxMemory() >> 20, peakHeap >> 20);
+    }
+
+    /** Streams a synthetic checkpoint of F32 tensors; tensor i belongs to gene i % genes. */
+    static void write(Path file, SearchSpace space, int tensors, int genes, long seed) throws IOException {
+        long elements = TENSOR_MIB * 1024L * 1024 / 4;
+        List<TensorSpec> layout = new ArrayList<>();
+        Map<String, InitDistribution> init = new LinkedHashMap<>();
+        for (int i = 0; i < tensors; i++) {
+            String name = "cell" + (i % genes) + ".layer" + i + ".weight";
+            layout.add(new TensorSpec(name, DType.F32, new long[] {elements / 1024, 1024}));
+            init.put(name, new InitDistribution.Normal(0, 0.02));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        Map<String, String> genome = new LinkedHashMap<>();
+        space.geneNames().forEach(g -> genome.put(g, seed == 1 ? "a" : "b"));
+        meta.put(CheckpointMetadata.GENOME, new Genome(genome).toJson());
+        meta.put(CheckpointMetadata.INIT, InitDistribution.toJson(init));
+        ByteBuffer chunk = ByteBuffer.allocateDirect(4 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        SplittableRandom rng = new SplittableRandom(seed);
+        try (SafetensorsWriter w = SafetensorsWriter.create(file, meta, layout)) {
+            for (TensorSpec t : layout) {
+                for (long left = t.byteLength(); left > 0; left -= chunk.capacity()) {
+                    chunk.clear();
+                    while (chunk.hasRemaining()) {
+                        chunk.putFloat((float) (rng.nextDouble() - 0.5));
+                    }
+                    chunk.flip();
+                    w.writeChunk(t.name(), chunk);
+                }
+            }
+            w.commit();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.pbtnas.core.layout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointLayoutTest {
+    @Test
+    void atomicWritesReplaceWholeFilesAndLeaveNoTemporaries(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("a/b/history.json");
+        AtomicFiles.writeString(f, "{\"v\":1}");
+        AtomicFiles.writeString(f, "{\"v\":2}");
+        assertEquals("{\"v\":2}", Files.readString(f));
+        try (var s = Files.list(f.getParent())) {
+            assertEquals(1, s.count());
+        }
+    }
+
+    @Test
+    void pathsFollowTheVolumeLayout() {
+        CheckpointLayout l = CheckpointLayout.of(Path.of("/data"), "team-a", "fmnist", "0123456789abcdef");
+        assertEquals(Path.of("/data/team-a/fmnist-01234567"), l.root());
+        assertEquals(Path.of("/data/team-a/fmnist-01234567/members/3/gen-2"), l.memberDir(3, 2));
+        assertEquals(Path.of("/data/team-a/fmnist-01234567/members/3/gen-2/model.safetensors"), l.model(3, 2));
+        assertEquals(Path.of("/data/team-a/fmnist-01234567/members/3/gen-2/input.safetensors"), l.input(3, 2));
+        assertEquals(Path.of("/data/team-a/fmnist-01234567/best/genome.json"), l.bestGenome());
+        assertEquals(Path.of("/data/team-a/fmnist-01234567/history.json"), l.history());
+        assertEquals(l.model(3, 2), l.resolve(CheckpointLayout.relativeModel(3, 2)));
+        assertThrows(IllegalArgumentException.class, () -> l.resolve("../other/model.safetensors"));
+        assertThrows(IllegalArgumentException.class, () -> CheckpointLayout.of(Path.of("/d"), "n", "s", "abc"));
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on a fresh Debian/Ubuntu machine:
+# Debian packages (a bootstrap Maven for ./mvnw, Fashion-MNIST, Chromium for
+# the report screenshot test), Python's safetensors for the interop tests, and
+# the kube-apiserver/etcd/kubectl test binaries (built once with Go, then cached).
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_pkgs=()
+command -v mvn >/dev/null 2>&1 || need_pkgs+=(maven)
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_pkgs+=(dataset-fashion-mnist)
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
+command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3 python3-pip)
+command -v java >/dev/null 2>&1 || need_pkgs+=(openjdk-17-jdk-headless)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need_pkgs[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import safetensors, numpy' 2>/dev/null; then
+  echo "setup: installing Python packages safetensors and numpy"
+  python3 -m pip install -q safetensors numpy 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages safetensors numpy
+fi
+
+if [ -f test-env/build.sh ]; then
+  bash test-env/build.sh
+fi
+echo "setup: done"
