@@ -1,0 +1,45 @@
+package io.pbtnas.operator;
+
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.pbtnas.core.model.SearchSpec;
+import io.pbtnas.core.model.SearchStatus;
+
+/**
+ * A PBT-NAS search: the spec is what the user writes (DESIGN.md), the status is the only state the
+ * operator keeps. Rules that span fields, or compare with the previous object, live here as CEL so
+ * the API server rejects a bad manifest before the operator ever sees it.
+ */
+@Group("pbtnas.io")
+@Version("v1alpha1")
+@Kind("PbtNasSearch")
+@Plural("pbtnassearches")
+@ShortNames({"pbs", "pbtnas"})
+@ValidationRule(value = "self.metadata.name.size() <= 40",
+        message = "metadata.name: at most 40 characters, so that pod names '<name>-m<member>-g<generation>-a<attempt>' stay valid; choose a shorter name")
+@ValidationRule(value = "has(self.spec)", message = "spec: required; see `kubectl explain pbtnassearch.spec`")
+@ValidationRule(value = "!has(self.spec) || !has(self.spec.population) || self.spec.population >= "
+        + "(has(self.spec.strategy) && self.spec.strategy == 'random' ? 1 : (has(self.spec.strategy) && self.spec.strategy == 'mutation' ? 2 : 3))",
+        message = "spec.population: too small for the strategy; pbt-nas needs at least 3 members (a parent pool of 2 and a replaced slot), mutation at least 2, random at least 1")
+@ValidationRule(value = "!has(self.spec) || !has(self.spec.parallelism) || self.spec.parallelism >= 1",
+        message = "spec.parallelism: must be at least 1 (omit it to run the whole population at once)")
+@ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.population) ? self.spec.population : -1) == (has(oldSelf.spec.population) ? oldSelf.spec.population : -1))",
+        message = "spec.population is immutable once the search has started; create a new PbtNasSearch to change it")
+@ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || (has(self.spec.searchSpace) == has(oldSelf.spec.searchSpace) && (!has(self.spec.searchSpace) || self.spec.searchSpace == oldSelf.spec.searchSpace))",
+        message = "spec.searchSpace is immutable once the search has started; create a new PbtNasSearch to change it")
+@ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.seed) ? self.spec.seed : -1) == (has(oldSelf.spec.seed) ? oldSelf.spec.seed : -1))",
+        message = "spec.seed is immutable once the search has started; create a new PbtNasSearch to change it")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "Best", jsonPath = ".status.best.score", type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "Of", jsonPath = ".spec.generations", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Generation", jsonPath = ".status.generation", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+public class PbtNasSearch extends CustomResource<SearchSpec, SearchStatus> implements Namespaced {
+}

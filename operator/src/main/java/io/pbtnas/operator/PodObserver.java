@@ -1,0 +1,139 @@
+package io.pbtnas.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.pbtnas.core.engine.MemberResult;
+import io.pbtnas.core.engine.Outcome;
+import io.pbtnas.core.json.Json;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+
+/** Turns member pods into the engine's observations (pure: pods in, results out). */
+public final class PodObserver {
+    private PodObserver() {}
+
+    /** A member pod's identity, read back from its labels. */
+    public record PodKey(int member, int generation, int attempt) {}
+
+    public static Optional<PodKey> key(Pod pod) {
+        var labels = pod.getMetadata().getLabels();
+        if (labels == null || !PodLabels.ROLE_MEMBER.equals(labels.get(PodLabels.ROLE))) {
+            return Optional.empty();
+        }
+        OptionalInt m = PodLabels.intLabel(labels, PodLabels.MEMBER);
+        OptionalInt g = PodLabels.intLabel(labels, PodLabels.GENERATION);
+        OptionalInt a = PodLabels.intLabel(labels, PodLabels.ATTEMPT);
+        if (m.isEmpty() || g.isEmpty() || a.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PodKey(m.getAsInt(), g.getAsInt(), a.getAsInt()));
+    }
+
+    public static boolean isTerminal(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+
+    /** Still occupying a slot of spec.parallelism. */
+    public static boolean isActive(Pod pod) {
+        return !isTerminal(pod);
+    }
+
+    /** Results of every member pod that has finished, or that is being deleted before finishing. */
+    public static List<MemberResult> results(List<Pod> pods) {
+        List<MemberResult> results = new ArrayList<>();
+        for (Pod pod : pods) {
+            key(pod).flatMap(k -> result(k, pod)).ifPresent(results::add);
+        }
+        results.sort(Comparator.comparingInt(MemberResult::generation).thenComparingInt(MemberResult::member)
+                .thenComparingInt(MemberResult::attempt));
+        return results;
+    }
+
+    static Optional<MemberResult> result(PodKey k, Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if ("Succeeded".equals(phase)) {
+            Optional<ContainerStateTerminated> t = terminated(pod, PodFactory.TRAINER);
+            String message = t.map(ContainerStateTerminated::getMessage).orElse(null);
+            try {
+                double score = score(message);
+                return Optional.of(new MemberResult(k.member(), k.generation(), k.attempt(),
+                        Outcome.SUCCEEDED, score, null));
+            } catch (IllegalArgumentException e) {
+                return Optional.of(failed(k, "pod " + pod.getMetadata().getName() + " succeeded but " + e.getMessage()));
+            }
+        }
+        if ("Failed".equals(phase)) {
+            return Optional.of(failed(k, "pod " + pod.getMetadata().getName() + " failed: " + failure(pod)));
+        }
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            return Optional.of(failed(k, "pod " + pod.getMetadata().getName() + " was deleted before it finished"));
+        }
+        return Optional.empty();
+    }
+
+    /** The trainer contract: the termination message is the metrics JSON, with a numeric "score". */
+    static double score(String message) {
+        if (message == null || message.isBlank()) {
+            throw new IllegalArgumentException("its termination message is empty; the trainer must write "
+                    + "{\"score\": …} to $PBTNAS_TERMINATION_LOG");
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(message);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("its termination message is not JSON: " + abbreviate(message));
+        }
+        JsonNode score = node == null ? null : node.get("score");
+        if (score == null || !score.isNumber() || !Double.isFinite(score.asDouble())) {
+            throw new IllegalArgumentException("its termination message has no finite numeric \"score\": "
+                    + abbreviate(message));
+        }
+        return score.asDouble();
+    }
+
+    private static String failure(Pod pod) {
+        var status = pod.getStatus();
+        Stream<ContainerStatus> all = Stream.concat(
+                status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
+                status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream());
+        return all.filter(cs -> cs.getState() != null && cs.getState().getTerminated() != null
+                        && cs.getState().getTerminated().getExitCode() != null
+                        && cs.getState().getTerminated().getExitCode() != 0)
+                .findFirst()
+                .map(cs -> {
+                    var t = cs.getState().getTerminated();
+                    String msg = t.getMessage() == null || t.getMessage().isBlank() ? "" : ": " + abbreviate(t.getMessage());
+                    return "container " + cs.getName() + " exited with " + t.getExitCode()
+                            + (t.getReason() == null ? "" : " (" + t.getReason() + ")") + msg;
+                })
+                .orElse(status.getReason() != null ? status.getReason()
+                        + (status.getMessage() == null ? "" : ": " + status.getMessage()) : "no exit code reported");
+    }
+
+    private static Optional<ContainerStateTerminated> terminated(Pod pod, String container) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(cs -> container.equals(cs.getName()) && cs.getState() != null)
+                .map(cs -> cs.getState().getTerminated())
+                .filter(t -> t != null)
+                .findFirst();
+    }
+
+    private static MemberResult failed(PodKey k, String message) {
+        return new MemberResult(k.member(), k.generation(), k.attempt(), Outcome.FAILED, null, message);
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.strip().replace('\n', ' ');
+        return one.length() > 300 ? one.substring(0, 300) + "…" : one;
+    }
+}

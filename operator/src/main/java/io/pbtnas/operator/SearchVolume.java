@@ -1,0 +1,16 @@
+package io.pbtnas.operator;
+
+/** Where a search's files live on the shared volume: {@code <namespace>/<search>-<uid8>}. */
+public final class SearchVolume {
+    private SearchVolume() {}
+
+    /** The uid suffix keeps a re-created search with the same name away from the old files. */
+    public static String directoryName(PbtNasSearch search) {
+        String uid = search.getMetadata().getUid();
+        return search.getMetadata().getName() + "-" + uid.replace("-", "").substring(0, 8);
+    }
+
+    public static String subPath(PbtNasSearch search) {
+        return search.getMetadata().getNamespace() + "/" + directoryName(search);
+    }
+}

@@ -1,0 +1,58 @@
+package io.pbtnas.operator;
+
+import io.pbtnas.core.model.Condition;
+import io.pbtnas.core.model.Phase;
+import io.pbtnas.core.model.SearchStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finishes the engine's status for the API: stamps transition times (the engine has no clock),
+ * sets observedGeneration, and adds the {@code Failed} condition. Pure: the clock is an argument.
+ */
+public final class StatusConditions {
+    public static final String FAILED = "Failed";
+
+    private StatusConditions() {}
+
+    public static SearchStatus withConditions(SearchStatus engine, SearchStatus old, long observedGeneration, String now) {
+        List<Condition> out = new ArrayList<>();
+        for (Condition c : engine.conditions()) {
+            if (!FAILED.equals(c.type())) {
+                out.add(stamp(c, old, observedGeneration, now));
+            }
+        }
+        boolean failed = engine.phase() == Phase.FAILED;
+        out.add(stamp(new Condition(FAILED, failed ? "True" : "False",
+                failed ? "SearchFailed" : "NotFailed",
+                failed ? engine.message() : null, observedGeneration, null), old, observedGeneration, now));
+        return new SearchStatus(engine.phase(), engine.generation(), engine.best(), engine.members(), out,
+                observedGeneration, engine.message());
+    }
+
+    /** The status of a search whose spec the operator cannot run: nothing is started. */
+    public static SearchStatus invalid(SearchStatus old, String message, long observedGeneration, String now) {
+        SearchStatus base = old == null ? new SearchStatus(null, null, null, null, null, null, null) : old;
+        List<Condition> out = new ArrayList<>();
+        out.add(stamp(new Condition(FAILED, "True", "InvalidSpec", message, observedGeneration, null),
+                old, observedGeneration, now));
+        out.add(stamp(new Condition(Condition.PROGRESSING, "False", "InvalidSpec", message, observedGeneration, null),
+                old, observedGeneration, now));
+        return new SearchStatus(Phase.FAILED, base.generation(), base.best(), base.members(), out,
+                observedGeneration, "invalid spec: " + message);
+    }
+
+    /** Keeps the old transition time while a condition's status is unchanged. */
+    static Condition stamp(Condition c, SearchStatus old, long observedGeneration, String now) {
+        Optional<Condition> before = old == null ? Optional.empty() : old.condition(c.type());
+        String time = c.lastTransitionTime();
+        if (before.isPresent() && before.get().status().equals(c.status())) {
+            time = before.get().lastTransitionTime() != null ? before.get().lastTransitionTime() : time;
+        }
+        if (time == null) {
+            time = now;
+        }
+        return new Condition(c.type(), c.status(), c.reason(), c.message(), observedGeneration, time);
+    }
+}

@@ -1,0 +1,94 @@
+package io.pbtnas.operator.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.pbtnas.core.model.Phase;
+import io.pbtnas.core.model.SearchStatus;
+import io.pbtnas.operator.PbtNasSearch;
+import io.pbtnas.operator.PodLabels;
+import io.pbtnas.operator.SearchEvents;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Member pods that fail or vanish, and deleting a search. Uses the fast ContractTrainer. */
+@QuarkusTest
+@QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
+class FaultsTest {
+    static final String FAST = "pbtnas/contract-trainer:1";
+
+    @Test
+    void trainerExitingNonZeroIsRetriedAndTheSearchCompletes() throws Exception {
+        try (Harness h = new Harness("exit")) {
+            // Member 1's first attempt in generation 1 exits 1.
+            h.kubelet.failNext("^crash-m1-g1-a0$", 1);
+            h.create(Harness.searchYaml("crash", FAST, 4, 3, "{}", "  failurePolicy: {maxRetries: 2}\n"));
+            PbtNasSearch done = h.awaitPhase("crash", Phase.COMPLETE, Duration.ofMinutes(3));
+
+            Pod failed = h.client.pods().inNamespace(h.namespace).withName("crash-m1-g1-a0").get();
+            assertEquals("Failed", failed.getStatus().getPhase());
+            Pod retry = h.client.pods().inNamespace(h.namespace).withName("crash-m1-g1-a1").get();
+            assertNotNull(retry, "no retry pod; pods: " + h.podSummary("crash"));
+            assertEquals("Succeeded", retry.getStatus().getPhase());
+            // The retry started only after the backoff (0.5 s in tests) from the failure.
+            assertTrue(PodStart.of(retry).isAfter(PodStart.finished(failed).plusMillis(400)),
+                    "retry started " + PodStart.of(retry) + ", failure at " + PodStart.finished(failed));
+            assertEquals(3, done.getStatus().member(1).scores().size(), "the retried member still has every score");
+            assertTrue(h.eventReasons().contains(SearchEvents.POD_FAILED), h.eventReasons().toString());
+        }
+    }
+
+    @Test
+    void memberPodDeletedMidStepIsReplacedAndTheSearchCompletes() throws Exception {
+        try (Harness h = new Harness("delete")) {
+            h.create(Harness.searchYaml("gone", FAST, 4, 2, "{sleepMillis: 3000}", ""));
+            String victim = "gone-m2-g0-a0";
+            h.client.pods().inNamespace(h.namespace).withName(victim).waitUntilCondition(
+                    p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()),
+                    60, TimeUnit.SECONDS);
+            h.client.pods().inNamespace(h.namespace).withName(victim).delete();
+
+            PbtNasSearch done = h.awaitPhase("gone", Phase.COMPLETE, Duration.ofMinutes(3));
+            SearchStatus s = done.getStatus();
+            assertEquals(2, s.member(2).scores().size(), "member 2 scores " + s.member(2).scores());
+            boolean rerun = h.memberPods("gone").stream().anyMatch(p -> p.getMetadata().getName().startsWith("gone-m2-g0-")
+                    && "Succeeded".equals(p.getStatus().getPhase()));
+            assertTrue(rerun, "member 2 generation 0 never finished after the deletion: " + h.podSummary("gone"));
+        }
+    }
+
+    @Test
+    void deletingTheSearchDeletesItsPodsAndWithRetentionDeleteItsCheckpoints() throws Exception {
+        try (Harness h = new Harness("retention")) {
+            String yaml = Harness.searchYaml("bye", FAST, 4, 2, "{sleepMillis: 5000}",
+                    "  storage: {persistentVolumeClaim: {claimName: checkpoints}, retention: delete}\n")
+                    .replace("  storage: {persistentVolumeClaim: {claimName: checkpoints}}\n", "");
+            PbtNasSearch search = h.create(yaml);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (h.memberPods("bye").stream()
+                    .noneMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))) {
+                assertTrue(System.nanoTime() < deadline, "no member pod ran: " + h.podSummary("bye"));
+                Thread.sleep(100);
+            }
+            search = h.get("bye");
+            Path root = h.searchRoot(search);
+            assertTrue(Files.isDirectory(root), "no search directory " + root);
+            assertFalse(search.getMetadata().getFinalizers().isEmpty(), "no finalizer on the search");
+
+            h.client.resource(search).delete();
+            h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("bye")
+                    .waitUntilCondition(s -> s == null, 60, TimeUnit.SECONDS);
+            assertEquals(0, h.client.pods().inNamespace(h.namespace).withLabel(PodLabels.SEARCH, "bye").list()
+                    .getItems().size(), h.podSummary("bye"));
+            assertFalse(Files.exists(root), "checkpoints left at " + root);
+        }
+    }
+}

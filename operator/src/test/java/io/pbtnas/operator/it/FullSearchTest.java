@@ -1,0 +1,103 @@
+package io.pbtnas.operator.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.pbtnas.core.checkpoint.CheckpointMetadata;
+import io.pbtnas.core.model.Condition;
+import io.pbtnas.core.model.LineageEntry;
+import io.pbtnas.core.model.MemberStatus;
+import io.pbtnas.core.model.Phase;
+import io.pbtnas.core.model.SearchStatus;
+import io.pbtnas.core.safetensors.SafetensorsReader;
+import io.pbtnas.core.space.Genome;
+import io.pbtnas.operator.PbtNasSearch;
+import io.pbtnas.operator.PodFactory;
+import io.pbtnas.operator.SearchEvents;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole search on the real API server: population 8, 3 generations, the real DJL trainer on a
+ * small Fashion-MNIST subset, and the real {@code pbtnas mix} in the init containers.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
+class FullSearchTest {
+
+    @Test
+    void searchRunsFromCreationToCompleteWithMixedCheckpoints() throws Exception {
+        try (Harness h = new Harness("full")) {
+            String args = "{trainSubset: 256, validationSubset: 128, testSubset: 128, batchSize: 64, threads: 1, width: 8}";
+            PbtNasSearch search = h.create(Harness.searchYaml("fmnist", "pbtnas/trainer:0.1.0", 8, 3, args,
+                    "  parallelism: 2\n"));
+            PbtNasSearch done = h.awaitPhase("fmnist", Phase.COMPLETE, Duration.ofMinutes(8));
+            SearchStatus status = done.getStatus();
+
+            // Status: every member scored in every generation, the best member is the top final score.
+            assertEquals(8, status.members().size());
+            for (MemberStatus m : status.members()) {
+                assertEquals(3, m.scores().size(), "member " + m.id() + " scores " + m.scores());
+            }
+            assertNotNull(status.best());
+            double topFinal = status.members().stream().mapToDouble(m -> m.scores().get(2)).max().orElseThrow();
+            assertEquals(topFinal, status.best().score(), 1e-12);
+            assertTrue(status.best().score() > 0.1, "best accuracy " + status.best().score() + " is at chance level");
+            Condition complete = status.condition(Condition.COMPLETE).orElseThrow();
+            assertEquals("True", complete.status());
+            assertEquals(done.getMetadata().getGeneration(), complete.observedGeneration());
+
+            // Replaced members started from a mixed checkpoint that the init container wrote.
+            Path root = h.searchRoot(done);
+            int mixed = 0;
+            for (MemberStatus m : status.members()) {
+                for (LineageEntry e : m.lineage()) {
+                    if (e.kind() == LineageEntry.Kind.MIX) {
+                        Path input = root.resolve("members/" + m.id() + "/gen-" + e.generation() + "/input.safetensors");
+                        assertTrue(Files.isRegularFile(input), "no mixed checkpoint " + input);
+                        try (SafetensorsReader r = SafetensorsReader.open(input)) {
+                            Genome genome = Genome.fromJson(r.metadata().get(CheckpointMetadata.GENOME));
+                            assertFalse(genome.choices().isEmpty());
+                        }
+                        mixed++;
+                    }
+                }
+            }
+            // 2 replacement rounds (after generations 0 and 1) × floor(0.25·8) = 4 children.
+            assertEquals(4, mixed, "mixed children");
+            for (int m = 0; m < 8; m++) {
+                for (int g = 0; g < 3; g++) {
+                    assertTrue(Files.isRegularFile(root.resolve("members/" + m + "/gen-" + g + "/model.safetensors")));
+                }
+            }
+
+            // Pods: one per member and generation, labelled, owned by the search; mix init only for children.
+            List<Pod> pods = h.memberPods("fmnist");
+            assertEquals(24, pods.size(), h.podSummary("fmnist"));
+            long withInit = pods.stream().filter(p -> !p.getSpec().getInitContainers().isEmpty()).count();
+            assertEquals(4, withInit);
+            for (Pod p : pods) {
+                assertEquals(search.getMetadata().getUid(), p.getMetadata().getOwnerReferences().get(0).getUid());
+                assertEquals(PodFactory.TRAINER, p.getSpec().getContainers().get(0).getName());
+            }
+
+            // Events and metrics.
+            List<String> reasons = h.eventReasons();
+            assertTrue(reasons.contains(SearchEvents.GENERATION_COMPLETED), reasons.toString());
+            assertTrue(reasons.contains(SearchEvents.MEMBER_REPLACED), reasons.toString());
+            String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+            assertTrue(metrics.contains("pbtnas_search_best_score{") && metrics.contains("search=\"fmnist\""), metrics);
+            assertTrue(metrics.contains("pbtnas_pods_started_total"), "no pods-started counter");
+            RestAssured.get("/q/health/ready").then().statusCode(200);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.pbtnas.operator.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pbtnas.operator.PbtNasSearch;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Every invalid manifest is rejected by the real API server (schema and CEL), with a message saying what to fix. */
+@QuarkusTest
+@QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ValidationTest {
+    private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+    private Harness h;
+
+    @BeforeAll
+    void start() throws Exception {
+        h = new Harness("validation");
+    }
+
+    @AfterAll
+    void stop() {
+        h.close();
+    }
+
+    record Invalid(String why, String name, String specPatch, String expectedMessage) {}
+
+    static final List<Invalid> INVALID = List.of(
+            new Invalid("population below the schema minimum", "p0", "population: 0", "spec.population"),
+            new Invalid("pbt-nas population too small for a parent pool", "p2", "population: 2",
+                    "pbt-nas needs at least 3 members"),
+            new Invalid("replaceFraction outside (0,1)", "tau", "selection: {replaceFraction: 1.5}",
+                    "spec.selection.replaceFraction"),
+            new Invalid("replaceFraction exactly 0", "tau0", "selection: {replaceFraction: 0}",
+                    "spec.selection.replaceFraction"),
+            new Invalid("negative shrink (lambda)", "lam", "mixing: {shrink: -0.1}", "spec.mixing.shrink"),
+            new Invalid("negative perturb (gamma)", "gam", "mixing: {perturb: -1}", "spec.mixing.perturb"),
+            new Invalid("unknown strategy", "strat", "strategy: evolution", "spec.strategy"),
+            new Invalid("parallelism 0", "par", "parallelism: 0", "spec.parallelism"),
+            new Invalid("claimName missing", "pvc", "storage: {persistentVolumeClaim: {}}",
+                    "spec.storage.persistentVolumeClaim.claimName"),
+            new Invalid("retention unknown", "ret", "storage: {persistentVolumeClaim: {claimName: x}, retention: keep}",
+                    "spec.storage.retention"));
+
+    @Test
+    void everyInvalidManifestIsRejectedWithItsMessage() {
+        for (Invalid bad : INVALID) {
+            String yaml = manifest(bad.name(), bad.specPatch());
+            KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> create(yaml),
+                    bad.why() + ": the API server accepted " + yaml);
+            assertEquals(422, e.getCode(), bad.why() + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains(bad.expectedMessage()),
+                    bad.why() + ": message should name '" + bad.expectedMessage() + "' but was: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void missingRequiredFieldsAreRejected() {
+        String yaml = """
+                apiVersion: pbtnas.io/v1alpha1
+                kind: PbtNasSearch
+                metadata: {name: nospace}
+                spec: {population: 4}
+                """;
+        KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> create(yaml));
+        assertTrue(e.getMessage().contains("spec.generations") && e.getMessage().contains("spec.searchSpace"),
+                e.getMessage());
+    }
+
+    @Test
+    void tooLongNameIsRejected() {
+        KubernetesClientException e = assertThrows(KubernetesClientException.class,
+                () -> create(manifest("a".repeat(41), "")));
+        assertTrue(e.getMessage().contains("at most 40 characters"), e.getMessage());
+    }
+
+    @Test
+    void populationSearchSpaceAndSeedAreImmutable() {
+        // No trainer image the kubelet knows: the search is accepted, its pods never run.
+        create(manifest("immutable", ""));
+        for (String[] change : new String[][] {
+                {"population", "\"population\": 6", "spec.population is immutable"},
+                {"seed", "\"seed\": 8", "spec.seed is immutable"},
+                {"searchSpace", "\"searchSpace\": {\"genes\": [{\"name\": \"cell0\", \"options\": [\"skip\"]}]}",
+                        "spec.searchSpace is immutable"}}) {
+            KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> h.client
+                    .resources(PbtNasSearch.class).inNamespace(h.namespace).withName("immutable")
+                    .patch(MERGE, "{\"spec\": {" + change[1] + "}}"), change[0] + " could be changed");
+            assertTrue(e.getMessage().contains(change[2]), e.getMessage());
+        }
+        // A field that may change (generations) is accepted.
+        h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("immutable")
+                .patch(MERGE, "{\"spec\": {\"generations\": 4}}");
+        assertEquals(4, h.get("immutable").getSpec().generations());
+    }
+
+    private void create(String yaml) {
+        GenericKubernetesResource r = Serialization.unmarshal(new ByteArrayInputStream(yaml.getBytes()),
+                GenericKubernetesResource.class);
+        r.getMetadata().setNamespace(h.namespace);
+        h.client.resource(r).create();
+    }
+
+    /** A valid manifest with one top-level spec field replaced (or added) by {@code specPatch}. */
+    private static String manifest(String name, String specPatch) {
+        String base = """
+                apiVersion: pbtnas.io/v1alpha1
+                kind: PbtNasSearch
+                metadata: {name: %s}
+                spec:
+                  population: 4
+                  generations: 2
+                  searchSpace: {genes: [{name: cell0, options: [conv3x3, skip]}]}
+                  trainer: {image: "pbtnas/not-run:0"}
+                  storage: {persistentVolumeClaim: {claimName: x}}
+                """.formatted(name);
+        if (specPatch.isEmpty()) {
+            return base;
+        }
+        String key = specPatch.substring(0, specPatch.indexOf(':'));
+        return base.replaceFirst("(?m)^  " + key + ":.*\\n", "") + "  " + specPatch + "\n";
+    }
+}
