@@ -1,0 +1,60 @@
+package io.pbtnas.cli.local;
+
+import io.pbtnas.core.json.Json;
+import io.pbtnas.core.layout.CheckpointLayout;
+import io.pbtnas.core.model.LineageEntry;
+import io.pbtnas.core.model.MemberStatus;
+import io.pbtnas.core.model.SearchStatus;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** history.json on the volume: the lineage (who replaced whom, with which genes, from which parents) and scores. */
+public final class HistoryFile {
+    private HistoryFile() {
+    }
+
+    public static Map<String, Object> content(String searchName, SearchStatus status) {
+        List<Map<String, Object>> events = new ArrayList<>();
+        Map<String, Object> scores = new LinkedHashMap<>();
+        for (MemberStatus m : status.members().stream().sorted(Comparator.comparingInt(MemberStatus::id)).toList()) {
+            scores.put(Integer.toString(m.id()), m.scores());
+            for (LineageEntry e : m.lineage()) {
+                Map<String, Object> ev = new LinkedHashMap<>();
+                ev.put("generation", e.generation());
+                ev.put("member", m.id());
+                ev.put("kind", e.kind());
+                ev.put("parent", e.parent());
+                ev.put("donor", e.donor());
+                ev.put("swappedGenes", e.swappedGenes());
+                ev.put("resampledGenes", e.resampledGenes());
+                ev.put("shrink", e.shrink());
+                ev.put("perturb", e.perturb());
+                ev.put("seed", e.seed());
+                ev.values().removeIf(v -> v == null);
+                events.add(ev);
+            }
+        }
+        events.sort(Comparator.comparingInt((Map<String, Object> e) -> (Integer) e.get("generation"))
+                .thenComparingInt(e -> (Integer) e.get("member")));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("search", searchName);
+        out.put("generation", status.generation());
+        out.put("phase", status.phase());
+        out.put("lineage", events);
+        out.put("scores", scores);
+        if (status.best() != null) {
+            out.put("best", status.best());
+        }
+        return out;
+    }
+
+    public static void write(CheckpointLayout layout, String searchName, SearchStatus status) throws IOException {
+        AtomicFiles.writeString(layout.history(), Json.MAPPER.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(content(searchName, status)) + "\n");
+    }
+}

@@ -1,0 +1,202 @@
+package io.pbtnas.cli.local;
+
+import io.pbtnas.cli.output.FinalSummary;
+import io.pbtnas.cli.output.RunListener;
+import io.pbtnas.cli.report.HtmlReport;
+import io.pbtnas.core.engine.Action;
+import io.pbtnas.core.engine.Decision;
+import io.pbtnas.core.engine.Engine;
+import io.pbtnas.core.engine.MemberResult;
+import io.pbtnas.core.engine.Seeds;
+import io.pbtnas.core.json.Json;
+import io.pbtnas.core.layout.CheckpointLayout;
+import io.pbtnas.core.model.Phase;
+import io.pbtnas.core.model.SearchSpec;
+import io.pbtnas.core.model.SearchStatus;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local driver: the core engine decides, members train as local trainer
+ * processes (at most {@code parallel} at once), mixes happen in-process, and
+ * the status is persisted atomically after every decision. Everything else is
+ * rebuilt from the work directory, so a run killed at any moment resumes.
+ */
+public final class LocalSearch {
+    /** Marks the purpose of a trainer seed in {@link Seeds#derive}. */
+    static final long TRAINER_SEED = 3;
+
+    /** Everything a run needs; {@code spec} has defaults applied and parallelism = {@code parallel}. */
+    public record Settings(String name, SearchSpec spec, WorkDir dir, int parallel, int threads,
+                           TrainerCommand trainer, BestExport.TaskSettings task) {
+    }
+
+    private record Key(int member, int generation, int attempt) {
+        static Key of(Action.Train t) {
+            return new Key(t.member(), t.generation(), t.attempt());
+        }
+    }
+
+    private final Settings settings;
+    private final RunListener listener;
+    private final Children children;
+    private final MemberStep step;
+    private volatile boolean stopRequested;
+
+    public LocalSearch(Settings settings, RunListener listener) {
+        this.settings = settings;
+        this.listener = listener;
+        this.children = new Children(settings.dir().running());
+        SearchSpec spec = settings.spec();
+        boolean userThreads = settings.task().args() != null && settings.task().args().containsKey("threads");
+        TrainerEnvironment env = new TrainerEnvironment(spec.searchSpace().toJson(), settings.task().task(),
+                Json.write(settings.task().args() == null ? Map.of() : settings.task().args()),
+                spec.trainer() == null ? null : spec.trainer().env(), settings.threads(),
+                settings.trainer().builtIn() && !userThreads);
+        TrainerRunner runner = new TrainerRunner(settings.trainer(), env, settings.dir().logs(), children,
+                listener::progress);
+        this.step = new MemberStep(settings.dir().layout(), spec, runner, listener, () -> stopRequested);
+    }
+
+    /** A trainer's seed: distinct per member and generation, reproducible from the search seed alone. */
+    public static long trainerSeed(long searchSeed, int member, int generation) {
+        // 53 bits: exact in JSON everywhere, and short enough for any trainer's integer parsing.
+        return Seeds.derive(searchSeed, TRAINER_SEED, generation, member) & ((1L << 53) - 1);
+    }
+
+    /** Ctrl-C: stop the trainers; the loop then returns {@code 130} with the status persisted. */
+    public void requestStop() {
+        stopRequested = true;
+        children.stopAll();
+    }
+
+    public int run() throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        SearchSpec spec = settings.spec();
+        WorkDir dir = settings.dir();
+        CheckpointLayout layout = dir.layout();
+        int reaped = children.reapOrphans();
+        Optional<SearchStatus> loaded = dir.loadStatus();
+        listener.started(settings.name(), dir.root(), spec.population(), spec.generations(), settings.parallel(),
+                settings.threads(), loaded.isPresent());
+        if (reaped > 0) {
+            listener.note("ended " + reaped + " trainer process(es) left running by the interrupted run");
+        }
+        SearchStatus status = loaded.orElse(null);
+        int reported = status == null || status.generation() == null ? -1 : status.generation() - 1;
+        List<MemberResult> fresh = new ArrayList<>();
+        Map<Key, Future<MemberResult>> running = new HashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(settings.parallel(), r -> {
+            Thread t = new Thread(r, "member");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletionService<MemberResult> done = new ExecutorCompletionService<>(pool);
+        try {
+            while (true) {
+                if (stopRequested) {
+                    return stopped();
+                }
+                Decision d = Engine.decide(spec, status, fresh);
+                fresh.clear();
+                status = d.status();
+                dir.saveStatus(status);
+                HistoryFile.write(layout, settings.name(), status);
+                AtomicFiles.writeString(dir.report(), HtmlReport.render(StatusView.report(settings.name(), spec,
+                        status)));
+                int settledUpTo = status.phase().isFinal() ? status.generation() : status.generation() - 1;
+                for (int g = reported + 1; g <= settledUpTo && status.phase() != Phase.FAILED; g++) {
+                    listener.generationDone(StatusView.generation(spec, status, g));
+                }
+                reported = Math.max(reported, settledUpTo);
+                if (status.phase() == Phase.FAILED) {
+                    listener.failed(status.message() + " (details: " + dir.status() + ", logs: " + dir.logs() + ")");
+                    return 1;
+                }
+                Optional<Action.Finish> finish = d.actions().stream().filter(Action.Finish.class::isInstance)
+                        .map(Action.Finish.class::cast).findFirst();
+                if (finish.isPresent()) {
+                    return finish(status, t0);
+                }
+                boolean discovered = false;
+                for (Action a : d.actions()) {
+                    if (!(a instanceof Action.Train t) || running.containsKey(Key.of(t))) {
+                        continue;
+                    }
+                    Optional<Double> onDisk = MemberStep.finishedOnDisk(layout, t);
+                    if (onDisk.isPresent()) {
+                        // Trained before an interruption: its outputs are complete (written atomically).
+                        fresh.add(MemberResult.succeeded(t.member(), t.generation(), t.attempt(), onDisk.get()));
+                        discovered = true;
+                        continue;
+                    }
+                    running.put(Key.of(t), done.submit(() -> step.run(t)));
+                }
+                if (discovered) {
+                    continue;
+                }
+                if (running.isEmpty()) {
+                    throw new IllegalStateException("the engine issued no training and did not finish (phase "
+                            + status.phase() + ", generation " + status.generation() + "); see " + dir.status());
+                }
+                Future<MemberResult> f;
+                do {
+                    f = done.poll(200, TimeUnit.MILLISECONDS);
+                    if (stopRequested) {
+                        return stopped();
+                    }
+                } while (f == null);
+                for (; f != null; f = done.poll()) {
+                    MemberResult r = result(f);
+                    running.remove(new Key(r.member(), r.generation(), r.attempt()));
+                    fresh.add(r);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            if (!running.isEmpty()) {
+                children.stopAll();
+            }
+        }
+    }
+
+    private int stopped() {
+        children.stopAll();
+        listener.note("stopped; the state is saved in " + settings.dir().root() + ": run the same command to resume");
+        return 130;
+    }
+
+    private static MemberResult result(Future<MemberResult> f) throws InterruptedException, IOException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("member execution failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private int finish(SearchStatus status, long t0) throws IOException {
+        WorkDir dir = settings.dir();
+        Path best = BestExport.export(dir.layout(), settings.name(), status.best(), settings.spec().searchSpace(),
+                settings.task());
+        listener.finished(new FinalSummary(settings.name(), status.best().member(), status.best().score(),
+                status.best().genome(), best.toString(), dir.report().toString(),
+                StatusView.rows(settings.spec(), status), (System.nanoTime() - t0) / 1e9));
+        return 0;
+    }
+}

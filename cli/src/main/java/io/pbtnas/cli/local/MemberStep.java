@@ -1,0 +1,108 @@
+package io.pbtnas.cli.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pbtnas.cli.output.RunListener;
+import io.pbtnas.core.engine.Action;
+import io.pbtnas.core.engine.MemberResult;
+import io.pbtnas.core.json.Json;
+import io.pbtnas.core.layout.CheckpointLayout;
+import io.pbtnas.core.model.SearchSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One Train action, on a worker thread: write the mixed child if the plan has
+ * one and it is missing, run the trainer, and turn what it left on disk into
+ * the engine's MemberResult. A member's failure is a FAILED result, never an exception.
+ */
+final class MemberStep {
+    private final CheckpointLayout layout;
+    private final SearchSpec spec;
+    private final TrainerRunner runner;
+    private final RunListener listener;
+    private final BooleanSupplier stopRequested;
+
+    MemberStep(CheckpointLayout layout, SearchSpec spec, TrainerRunner runner, RunListener listener,
+               BooleanSupplier stopRequested) {
+        this.layout = layout;
+        this.spec = spec;
+        this.runner = runner;
+        this.listener = listener;
+        this.stopRequested = stopRequested;
+    }
+
+    MemberResult run(Action.Train t) throws IOException, InterruptedException {
+        Path input = t.inputCheckpoint() == null ? null : layout.resolve(t.inputCheckpoint());
+        TrainerJob job = new TrainerJob(t.member(), t.generation(), t.attempt(), t.epochFrom(), t.epochTo(),
+                t.genome().toJson(), input, layout.memberDir(t.member(), t.generation()),
+                LocalSearch.trainerSeed(spec.seed(), t.member(), t.generation()));
+        listener.memberStarted(job);
+        if (t.mix() != null) {
+            try {
+                new MixStep(layout, t.mix(), spec.searchSpace()).run();
+            } catch (IOException | RuntimeException e) {
+                String msg = "mixing parent " + t.mix().parent() + " with donor " + t.mix().donor() + " failed: "
+                        + e.getMessage();
+                listener.memberFinished(job, null, 0, msg);
+                return MemberResult.failed(t.member(), t.generation(), t.attempt(), msg);
+            }
+        }
+        TrainerRunner.Exit exit = runner.run(job);
+        if (exit.code() == 130 || exit.code() == 143) {
+            // Ctrl-C in a terminal reaches the trainers too; give our own handler a moment to say so,
+            // so an interrupted step is not recorded as a failed attempt.
+            Thread.sleep(1000);
+        }
+        if (stopRequested.getAsBoolean()) {
+            return MemberResult.failed(t.member(), t.generation(), t.attempt(), "stopped");
+        }
+        String error;
+        if (exit.code() == 0) {
+            Optional<Double> score = finishedOnDisk(layout, t);
+            if (score.isPresent()) {
+                listener.memberFinished(job, score.get(), exit.seconds(), null);
+                return MemberResult.succeeded(t.member(), t.generation(), t.attempt(), score.get());
+            }
+            error = "trainer exited 0 but " + layout.metrics(t.member(), t.generation()) + " or "
+                    + CheckpointLayout.MODEL + " is missing or has no numeric score";
+        } else {
+            error = "trainer exited with code " + exit.code() + (exit.tail().isBlank() ? "" : ": "
+                    + lastLine(exit.tail())) + " (log: " + exit.log() + ")";
+        }
+        listener.memberFinished(job, null, exit.seconds(), error);
+        return MemberResult.failed(t.member(), t.generation(), t.attempt(), error);
+    }
+
+    /** The line that best says why: the last error or exception line, else the last line. */
+    static String lastLine(String tail) {
+        String[] lines = tail.strip().split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String l = lines[i];
+            if (!l.isEmpty() && !Character.isWhitespace(l.charAt(0)) && !l.startsWith("Caused by")
+                    && (l.contains("rror") || l.contains("Exception"))) {
+                return l.strip();
+            }
+        }
+        return lines[lines.length - 1].strip();
+    }
+
+    /** The score of a finished step, when both of its outputs exist. */
+    static Optional<Double> finishedOnDisk(CheckpointLayout layout, Action.Train t) {
+        Path metrics = layout.metrics(t.member(), t.generation());
+        if (!Files.isRegularFile(metrics) || !Files.isRegularFile(layout.model(t.member(), t.generation()))) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(Files.readString(metrics));
+            JsonNode s = n == null ? null : n.get("score");
+            return s != null && s.isNumber() ? Optional.of(s.asDouble()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+}

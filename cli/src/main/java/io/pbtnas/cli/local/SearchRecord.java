@@ -1,0 +1,68 @@
+package io.pbtnas.cli.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pbtnas.core.json.Json;
+import io.pbtnas.core.model.SearchSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * search.json: the name and effective spec a work directory was started with.
+ * Resuming with a different spec would mix two searches' checkpoints, so it is
+ * refused with the fields that differ. Parallelism is a property of the
+ * machine, not of the search, and may change between runs.
+ */
+public final class SearchRecord {
+    private SearchRecord() {
+    }
+
+    static JsonNode of(String name, SearchSpec spec) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("name", name);
+        ObjectNode s = Json.MAPPER.valueToTree(spec);
+        s.remove("parallelism");
+        n.set("spec", s);
+        return n;
+    }
+
+    /** Records the search on first use; on resume, checks it is the same one. */
+    public static void checkOrWrite(WorkDir dir, String name, SearchSpec spec) throws IOException {
+        // Through text, so numbers compare as they will be read back (11 vs 11L).
+        JsonNode now = Json.MAPPER.readTree(Json.write(of(name, spec)));
+        if (!Files.exists(dir.search())) {
+            AtomicFiles.writeString(dir.search(), Json.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(now) + "\n");
+            return;
+        }
+        JsonNode before = Json.MAPPER.readTree(Files.readString(dir.search()));
+        List<String> diffs = new ArrayList<>();
+        diff("", before, now, diffs);
+        if (!diffs.isEmpty()) {
+            throw new IllegalArgumentException(dir.root() + " holds a search started with a different manifest ("
+                    + String.join(", ", diffs) + "); resume with the original manifest, or give a new --dir");
+        }
+    }
+
+    private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
+        if (a != null && b != null && a.isObject() && b.isObject()) {
+            List<String> names = new ArrayList<>();
+            a.fieldNames().forEachRemaining(names::add);
+            for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!names.contains(f)) {
+                    names.add(f);
+                }
+            }
+            for (String f : names) {
+                diff(path.isEmpty() ? f : path + "." + f, a.get(f), b.get(f), out);
+            }
+        } else if (a == null ? b != null : !a.equals(b)) {
+            out.add(path + ": was " + a + ", now " + b);
+        }
+    }
+}

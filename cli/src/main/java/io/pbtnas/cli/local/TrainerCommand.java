@@ -1,0 +1,37 @@
+package io.pbtnas.cli.local;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a trainer process is started: the built-in DJL trainer in a child JVM on
+ * this JVM's classpath, or any contract-honouring program given by the user.
+ */
+public record TrainerCommand(List<String> argv, boolean builtIn) {
+    static final String BUILT_IN_MAIN = "io.pbtnas.trainer.TrainerMain";
+
+    /** The built-in trainer, wrapped in a watchdog that ends it if this process dies (even by SIGKILL). */
+    public static TrainerCommand builtIn(String javaOpts) {
+        List<String> argv = new ArrayList<>();
+        argv.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String opt : javaOpts.trim().split("\\s+")) {
+            if (!opt.isEmpty()) {
+                argv.add(opt);
+            }
+        }
+        argv.add("-cp");
+        argv.add(System.getProperty("pbtnas.trainer.classpath", System.getProperty("java.class.path")));
+        argv.add(ParentWatchdog.class.getName());
+        argv.add(BUILT_IN_MAIN);
+        return new TrainerCommand(List.copyOf(argv), true);
+    }
+
+    /**
+     * A user's program, run by the shell so quoting and `python3 x.py` work. A simple command is
+     * exec'd, so stop signals reach the program itself; a compound one (;, &&, |) runs as written.
+     */
+    public static TrainerCommand custom(String commandLine) {
+        boolean simple = !commandLine.matches("(?s).*[;&|\\n`$()<>].*");
+        return new TrainerCommand(List.of("/bin/sh", "-c", simple ? "exec " + commandLine : commandLine), false);
+    }
+}

@@ -1,0 +1,27 @@
+package io.pbtnas.cli.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the report shows, independent of how the status is stored: each
+ * member slot's score per generation, who replaced whom, and the best network.
+ */
+public record ReportData(String searchName, String phase, int generation, int generations, boolean maximize,
+                         List<MemberSeries> members, List<Replacement> replacements, Best best) {
+
+    /** One population slot. {@code scores.get(g)} is null where generation g has no score yet. */
+    public record MemberSeries(int id, List<Double> scores, Map<String, String> genome) {
+    }
+
+    /**
+     * Slot {@code child} starts generation {@code generation} as a mix of {@code parent}
+     * (better) and {@code donor}, the genes in {@code swappedGenes} taken from the donor.
+     */
+    public record Replacement(int generation, int child, int parent, int donor, List<String> swappedGenes,
+                              String kind) {
+    }
+
+    public record Best(int member, double score, Map<String, String> genome, String checkpoint) {
+    }
+}

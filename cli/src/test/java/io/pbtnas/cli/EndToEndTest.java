@@ -1,0 +1,161 @@
+package io.pbtnas.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pbtnas.cli.support.Cli;
+import io.pbtnas.core.json.Json;
+import io.pbtnas.core.safetensors.SafetensorsReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real local search: the built-in DJL trainer on a small Fashion-MNIST subset
+ * (examples/local-small.yaml: population 8, 3 generations). Checks that members
+ * were replaced by mixes, the lineage is recorded, the exported best network
+ * evaluates to the reported score, and the HTML report renders in headless
+ * Chromium (a screenshot is kept at cli/target/report-screenshot.png).
+ */
+class EndToEndTest {
+    static final Path DIR = Path.of("target", "e2e-work").toAbsolutePath();
+    static Cli.Result run;
+    static JsonNode status;
+
+    @BeforeAll
+    static void search() throws IOException {
+        deleteRecursively(DIR);
+        Path manifest = Path.of("..", "examples", "local-small.yaml");
+        run = Cli.run("run", "-f", manifest.toString(), "--dir", DIR.toString(), "--parallel", "2", "--threads", "1");
+        assertEquals(0, run.code(), () -> "run failed:\n" + run.out() + run.err());
+        status = Json.MAPPER.readTree(Files.readString(DIR.resolve("status.json")));
+    }
+
+    @Test
+    void membersWereReplacedByMixesAndTheLineageIsRecorded() throws IOException {
+        assertEquals("Complete", status.get("phase").asText());
+        List<String> mixes = new ArrayList<>();
+        for (JsonNode m : status.get("members")) {
+            assertEquals(3, m.get("scores").size(), "every member has a score per generation: " + m);
+            for (JsonNode e : m.get("lineage")) {
+                if ("mix".equals(e.get("kind").asText())) {
+                    int member = m.get("id").asInt();
+                    int g = e.get("generation").asInt();
+                    mixes.add(member + "@" + g + "<-" + e.get("parent") + "+" + e.get("donor"));
+                    // The mixed child was written before its trainer started, and it is a valid checkpoint.
+                    Path input = DIR.resolve("members/" + member + "/gen-" + g + "/input.safetensors");
+                    try (SafetensorsReader r = SafetensorsReader.open(input)) {
+                        assertTrue(r.tensors().size() > 0, input.toString());
+                    }
+                    assertTrue(e.get("parent").asInt() != member && e.get("donor").asInt() != member, e.toString());
+                }
+            }
+        }
+        assertEquals(4, mixes.size(), "2 replaced after each of generations 0 and 1: " + mixes);
+        JsonNode history = Json.MAPPER.readTree(Files.readString(DIR.resolve("history.json")));
+        long historyMixes = 0;
+        for (JsonNode e : history.get("lineage")) {
+            historyMixes += "mix".equals(e.get("kind").asText()) && e.has("parent") && e.has("donor")
+                    && e.has("swappedGenes") ? 1 : 0;
+        }
+        assertEquals(4, historyMixes, history.toString());
+        // The person watching saw a line per generation, with the replacements.
+        assertTrue(run.out().contains("gen 0/3 done: best"), run.out());
+        assertTrue(Pattern.compile("replaced \\d+ <- mix\\(parent \\d+, donor \\d+").matcher(run.out()).find(),
+                run.out());
+        assertTrue(run.out().contains("best network: " + DIR.resolve("best")), run.out());
+    }
+
+    @Test
+    void theExportedBestNetworkEvaluatesToTheReportedScore() throws IOException {
+        Path best = DIR.resolve("best");
+        for (String f : List.of("model.safetensors", "genome.json", "search-space.json", "task.json", "README.txt")) {
+            assertTrue(Files.isRegularFile(best.resolve(f)), "best/" + f);
+        }
+        double reported = status.get("best").get("score").asDouble();
+        assertEquals(status.get("best").get("genome"), Json.MAPPER.readTree(Files.readString(best.resolve("genome.json"))));
+        Cli.Result eval = Cli.run("eval", best.toString());
+        assertEquals(0, eval.code(), eval.err());
+        Matcher m = Pattern.compile("validation accuracy ([0-9.]+), test accuracy ([0-9.]+)").matcher(eval.out());
+        assertTrue(m.find(), eval.out());
+        // Printed with 4 decimals; the subset has 256 validation images, so one image is 0.0039.
+        assertEquals(reported, Double.parseDouble(m.group(1)), 0.00006, eval.out());
+        double test = Double.parseDouble(m.group(2));
+        assertTrue(test > 0.1 && test <= 1, "test accuracy above chance: " + test);
+    }
+
+    @Test
+    void theReportRendersInHeadlessChromium() throws Exception {
+        Path report = DIR.resolve("report.html");
+        String html = Files.readString(report);
+        assertTrue(!Pattern.compile("src=|<link|<script|url\\((?!#)|href=\"http").matcher(html).find(),
+                "self-contained: no external assets");
+        Path profile = Files.createTempDirectory("pbtnas-chromium-");
+        try {
+            String dom = chromium(profile, "--dump-dom", report.toUri().toString());
+            assertTrue(dom.contains("<svg id=\"scores\""), "score chart");
+            assertTrue(dom.contains("<svg id=\"lineage\""), "lineage chart");
+            assertEquals(8, count(dom, "class=\"member-line\""), "a score line per member");
+            assertEquals(4, count(dom, "class=\"replacement\""), "a lineage arrow group per replacement");
+            assertEquals(8, count(dom, "class=\"member-row"), "a population row per member");
+            assertTrue(dom.contains("id=\"best-genome\""), "best genome table");
+            assertTrue(dom.contains(String.format(java.util.Locale.ROOT, "%.4f",
+                    status.get("best").get("score").asDouble())), "best score shown");
+            Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
+            Files.deleteIfExists(shot);
+            chromium(profile, "--screenshot=" + shot, "--window-size=1200,1500", report.toUri().toString());
+            byte[] png = Files.readAllBytes(shot);
+            assertTrue(png.length > 20_000, "a screenshot with content: " + png.length + " bytes");
+            assertEquals((byte) 0x89, png[0]);
+            assertEquals('P', png[1]);
+        } finally {
+            deleteRecursively(profile);
+        }
+    }
+
+    static String chromium(Path profile, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile));
+        cmd.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new AssertionError("chromium is not installed: apt-get install -y chromium "
+                    + "(scripts/setup.sh does it)", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium hung");
+        assertEquals(0, p.exitValue(), "chromium failed: " + out);
+        return out;
+    }
+
+    static int count(String s, String needle) {
+        int n = 0;
+        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}
