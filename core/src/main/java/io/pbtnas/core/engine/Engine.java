@@ -138,7 +138,9 @@ public final class Engine {
         MemberStatus top = ranking.get(0);
         BestMember best = new BestMember(top.id(), top.scoreAt(g).orElseThrow(), top.genome(),
                 CheckpointLayout.relativeModel(top.id(), g), g);
-        if (g == spec.generations() - 1) {
+        // >= rather than ==: spec.generations may be lowered mid-search (it is mutable); the search
+        // then ends at the generation it has reached instead of running forever.
+        if (g >= spec.generations() - 1) {
             return new SearchStatus(Phase.COMPLETE, g, best, s.members(), s.conditions(), s.observedGeneration(),
                     "search complete: member " + top.id() + " scored " + best.score());
         }

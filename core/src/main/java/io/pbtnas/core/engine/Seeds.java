@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 public final class Seeds {
     public static final long GENOME = 1;
     public static final long SELECTION = 2;
+    public static final long TRAINER = 3;
 
     private static final long GOLDEN = 0x9e3779b97f4a7c15L;
 
@@ -38,6 +39,15 @@ public final class Seeds {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;
         }
         return derive(seed, h);
+    }
+
+    /**
+     * PBTNAS_SEED of the trainer of one member and generation, the same in the operator and the local
+     * mode. Non-negative 31 bits: trainers in any language accept it (numpy needs &lt; 2^32, the DJL
+     * trainer parses an int).
+     */
+    public static long trainerSeed(long searchSeed, int member, int generation) {
+        return derive(searchSeed, TRAINER, generation, member) & Integer.MAX_VALUE;
     }
 
     public static SplittableRandom rng(long seed, long purpose, int generation, int slot) {

@@ -23,8 +23,7 @@ public final class AtomicFiles {
     public static void write(Path target, byte[] bytes) throws IOException {
         Path abs = target.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        Path temp = abs.resolveSibling("." + abs.getFileName() + ".tmp-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path temp = tempFor(abs);
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -38,5 +37,28 @@ public final class AtomicFiles {
             Files.deleteIfExists(temp);
         }
         Fsync.directory(abs.getParent());
+    }
+
+    /** Copies a file the same way: the target is either absent, the old file, or the complete copy. */
+    public static void copy(Path source, Path target) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path temp = tempFor(abs);
+        try {
+            Files.copy(source, temp);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        Fsync.directory(abs.getParent());
+    }
+
+    // A random suffix: two writers of the same target (a retried pod beside a slow one) never share a temp file.
+    private static Path tempFor(Path abs) {
+        return abs.resolveSibling("." + abs.getFileName() + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     }
 }

@@ -146,6 +146,15 @@ public final class SafetensorsWriter implements AutoCloseable {
         return info.byteLength() == 0 ? 0 : info.byteLength() - writtenInCurrent;
     }
 
+    /**
+     * Forces the bytes written so far to disk (fdatasync) without committing anything. Safe to call
+     * from another thread while writing goes on; lets write-back overlap the writing, so that
+     * {@link #commit} has less left to flush. Must return before commit or close is called.
+     */
+    public void flushWritten() throws IOException {
+        channel.force(false);
+    }
+
     /** Checks every declared byte was written, fsyncs, renames to the target and fsyncs the directory. */
     public void commit() throws IOException {
         if (committed || closed) {

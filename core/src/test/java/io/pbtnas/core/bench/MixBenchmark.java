@@ -31,7 +31,8 @@ import java.util.stream.Stream;
 /**
  * Mixes a ~1 GiB checkpoint (half of its tensors swapped) and compares with a plain copy of the
  * same file in the same run. Goal: at least 50% of copy speed with peak heap under 256 MiB:
- * run with -Xmx256m. Options: -Dbench.mib=1024 -Dbench.dir=/tmp.
+ * run with -Xmx256m. Options: -Dbench.mib=1024 -Dbench.dir=/tmp -Dbench.rounds=5. CPU seconds are
+ * printed too: on a shared machine they show how much of the wall time is waiting for a core.
  */
 public final class MixBenchmark {
     static final int TENSOR_MIB = 16;
@@ -68,37 +69,49 @@ public final class MixBenchmark {
                 size / 1048576.0, tensors, TENSOR_MIB, genes, (System.nanoTime() - t0) / 1e9);
         List<String> swapped = space.geneNames().subList(0, genes / 2); // half the tensors
 
-        // Warm the page cache and the JIT once, then measure copy, mix, copy, mix and keep the best of each.
+        // Round 0 warms the page cache and the JIT and is not counted; then copy and mix alternate,
+        // so both see the same page-cache state and machine load, and the best and median of each count.
+        int rounds = Integer.getInteger("bench.rounds", 5);
         Path copy = dir.resolve("copy.safetensors");
         Path child = dir.resolve("child.safetensors");
-        double bestCopy = Double.MAX_VALUE;
-        double bestPlain = Double.MAX_VALUE;
-        double bestMix = Double.MAX_VALUE;
-        for (int round = 0; round < 3; round++) {
+        Samples plain = new Samples();
+        Samples durable = new Samples();
+        Samples mix = new Samples();
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        for (int round = 0; round <= rounds; round++) {
             Files.deleteIfExists(copy);
             long p0 = System.nanoTime();
+            long pc = cpuNanos();
             Files.copy(parent, copy, StandardCopyOption.REPLACE_EXISTING);
             double plainSeconds = (System.nanoTime() - p0) / 1e9;
+            double plainCpu = (cpuNanos() - pc) / 1e9;
             Files.deleteIfExists(copy);
             // The fair baseline: a copy made as durable as a checkpoint must be (fsync before it counts).
             long c0 = System.nanoTime();
+            long cc = cpuNanos();
             Files.copy(parent, copy, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             double copySeconds = (System.nanoTime() - c0) / 1e9;
+            double copyCpu = (cpuNanos() - cc) / 1e9;
+            Files.deleteIfExists(copy);
             Files.deleteIfExists(child);
             long m0 = System.nanoTime();
+            long mc = cpuNanos();
             ShrinkPerturb.mix(parent, donor, swapped, Map.of(), 0.4, 0.1, 7, space, child);
             double mixSeconds = (System.nanoTime() - m0) / 1e9;
+            double mixCpu = (cpuNanos() - mc) / 1e9;
+            Files.deleteIfExists(child);
             if (round > 0) {
-                bestPlain = Math.min(bestPlain, plainSeconds);
-                bestCopy = Math.min(bestCopy, copySeconds);
-                bestMix = Math.min(bestMix, mixSeconds);
+                plain.add(plainSeconds, plainCpu);
+                durable.add(copySeconds, copyCpu);
+                mix.add(mixSeconds, mixCpu);
             }
-            System.out.printf("round %d: copy %.2f s, copy+fsync %.2f s, mix %.2f s%n", round, plainSeconds,
-                    copySeconds, mixSeconds);
+            System.out.printf("round %d%s: copy %.2f s, copy+fsync %.2f s (cpu %.2f s), mix %.2f s (cpu %.2f s)%n",
+                    round, round == 0 ? " (warm-up)" : "", plainSeconds, copySeconds, copyCpu, mixSeconds, mixCpu);
         }
+        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         double mb = size / 1e6;
         long peakHeap = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -106,16 +119,59 @@ public final class MixBenchmark {
                 peakHeap += pool.getPeakUsage().getUsed();
             }
         }
-        System.out.printf("file size        %.1f MB%n", mb);
-        System.out.printf("copy (no fsync)  %.0f MB/s%n", mb / bestPlain);
-        System.out.printf("copy + fsync     %.0f MB/s%n", mb / bestCopy);
-        System.out.printf("shrink-perturb   %.0f MB/s (half the tensors swapped; fsynced, as the contract needs)%n",
-                mb / bestMix);
-        System.out.printf("ratio mix / (copy + fsync)  %.2f (goal >= 0.50)%n", bestCopy / bestMix);
-        System.out.printf("ratio mix / copy (no fsync) %.2f%n", bestPlain / bestMix);
-        System.out.printf("cores available  %d%n", Runtime.getRuntime().availableProcessors());
+        System.out.printf("file size        %.1f MB, %d rounds counted; MB/s as best (median, worst)%n", mb, rounds);
+        System.out.printf("copy (no fsync)  %s%n", plain.rates(mb));
+        System.out.printf("copy + fsync     %s, cpu %.2f s%n", durable.rates(mb), durable.medianCpu());
+        System.out.printf("shrink-perturb   %s, cpu %.2f s (half the tensors swapped; fsynced, as the contract "
+                + "needs)%n", mix.rates(mb), mix.medianCpu());
+        System.out.printf("ratio mix / (copy + fsync)  %.2f best, %.2f median (goal >= 0.50)%n",
+                durable.best() / mix.best(), durable.median() / mix.median());
+        System.out.printf("ratio mix / copy (no fsync) %.2f best%n", plain.best() / mix.best());
+        System.out.printf("cores available  %d, load average %.1f before, %.1f after%n",
+                Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
         System.out.printf("max heap         %d MiB, peak heap used %d MiB (goal < 256 MiB)%n",
                 Runtime.getRuntime().maxMemory() >> 20, peakHeap >> 20);
+    }
+
+    /** CPU time of the whole process (all threads, user and system), or -1 where unknown. */
+    static long cpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /** Wall and CPU seconds of the counted rounds. */
+    static final class Samples {
+        private final List<Double> seconds = new ArrayList<>();
+        private final List<Double> cpu = new ArrayList<>();
+
+        void add(double wall, double cpuSeconds) {
+            seconds.add(wall);
+            cpu.add(cpuSeconds);
+        }
+
+        double best() {
+            return sorted(seconds).get(0);
+        }
+
+        double median() {
+            return sorted(seconds).get(seconds.size() / 2);
+        }
+
+        double medianCpu() {
+            return sorted(cpu).get(cpu.size() / 2);
+        }
+
+        String rates(double mb) {
+            List<Double> s = sorted(seconds);
+            return String.format("%.0f MB/s (%.0f, %.0f)", mb / s.get(0), mb / s.get(s.size() / 2),
+                    mb / s.get(s.size() - 1));
+        }
+
+        private static List<Double> sorted(List<Double> v) {
+            List<Double> s = new ArrayList<>(v);
+            s.sort(null);
+            return s;
+        }
     }
 
     /** Streams a synthetic checkpoint of F32 tensors; tensor i belongs to gene i % genes. */

@@ -179,6 +179,32 @@ class EngineTest {
     }
 
     @Test
+    void loweringGenerationsMidSearchEndsAtTheGenerationReached() {
+        SearchSpec five = spec(Strategy.PBT_NAS, 8, 5);
+        Decision d = Engine.decide(five, null, List.of());
+        // Finish generations 0..2 under the original spec.
+        while (d.status().generation() < 3) {
+            List<MemberResult> results = new ArrayList<>();
+            for (Action a : d.actions()) {
+                results.add(Simulation.succeed((Action.Train) a));
+            }
+            d = Engine.decide(five, d.status(), results);
+        }
+        assertEquals(3, d.status().generation());
+        // The user lowers spec.generations to 2, below the generation already running.
+        SearchSpec two = spec(Strategy.PBT_NAS, 8, 2);
+        List<MemberResult> results = new ArrayList<>();
+        for (Action a : d.actions()) {
+            results.add(Simulation.succeed((Action.Train) a));
+        }
+        Decision end = Engine.decide(two, d.status(), results);
+        assertEquals(Phase.COMPLETE, end.status().phase(), end.status().message());
+        assertEquals(3, end.status().best().generation());
+        assertTrue(end.status().members().stream().noneMatch(m -> m.replacedAt().contains(4)),
+                "no mixing after the last generation reached");
+    }
+
+    @Test
     void infeasibleSettingsAreRejectedWithClearMessages() {
         Decision tooSmall = Engine.decide(spec(Strategy.PBT_NAS, 2, 3), null, List.of());
         assertEquals(Phase.FAILED, tooSmall.status().phase());

@@ -190,6 +190,54 @@ class ShrinkPerturbTest {
     }
 
     @Test
+    void chunkedParallelMixingEqualsOneSequentialDrawPerBlock() throws Exception {
+        // Over a chunk boundary, with a partial last block of odd length, in F32 and F16.
+        int n = ShrinkPerturb.CHUNK_ELEMENTS + 2 * FreshValues.BLOCK + 12345;
+        int h = FreshValues.BLOCK + 33;
+        float[] donorValues = ramp(n, -1f, 1f / n);
+        float[] halfValues = ramp(h, 2f, -1f / h);
+        LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
+        t.put("cell0.big", Tensor.ofFloats(new long[] {n}, donorValues));
+        t.put("cell0.half", Tensor.ofBytes(DType.F16, new long[] {h}, f16(halfValues)));
+        Path p = dir.resolve("chunks.safetensors");
+        InitDistribution normal = new InitDistribution.Normal(0.1, 0.02);
+        InitDistribution uniform = new InitDistribution.Uniform(-0.5, 0.5);
+        checkpoint(p, new Genome(Map.of("cell0", "conv3x3", "cell1", "skip")),
+                Map.of("cell0.big", normal, "cell0.half", uniform), t);
+        Path out = dir.resolve("chunks-out.safetensors");
+        long seed = 99;
+        ShrinkPerturb.mix(p, p, List.of("cell0"), Map.of(), 0.4, 0.1, seed, SPACE, out);
+        Map<String, Tensor> child = Safetensors.readAll(out);
+
+        float[] fresh = sequentialFresh(normal, FreshValues.tensorSeed(seed, "cell0.big"), n);
+        float[] mixed = child.get("cell0.big").toFloats();
+        for (int i = 0; i < n; i++) {
+            if (Float.floatToIntBits(0.4f * donorValues[i] + 0.1f * fresh[i]) != Float.floatToIntBits(mixed[i])) {
+                assertEquals(0.4f * donorValues[i] + 0.1f * fresh[i], mixed[i], 0f, "cell0.big[" + i + "]");
+            }
+        }
+        float[] freshHalf = sequentialFresh(uniform, FreshValues.tensorSeed(seed, "cell0.half"), h);
+        float[] donorHalf = Tensor.ofBytes(DType.F16, new long[] {h}, f16(halfValues)).toFloatsWidened();
+        float[] half = child.get("cell0.half").toFloatsWidened();
+        for (int i = 0; i < h; i++) {
+            float expect = HalfFloats.f16ToFloat(HalfFloats.floatToF16(0.4f * donorHalf[i] + 0.1f * freshHalf[i]));
+            assertEquals(expect, half[i], 0f, "cell0.half[" + i + "]");
+        }
+    }
+
+    /** The definition of fresh values: block by block, each from its own seed, on one thread. */
+    private static float[] sequentialFresh(InitDistribution dist, long tensorSeed, int n) {
+        float[] all = new float[n];
+        float[] block = new float[FreshValues.BLOCK];
+        for (int first = 0; first < n; first += FreshValues.BLOCK) {
+            int count = Math.min(FreshValues.BLOCK, n - first);
+            FreshValues.fill(dist, tensorSeed, first, block, count);
+            System.arraycopy(block, 0, all, first, count);
+        }
+        return all;
+    }
+
+    @Test
     void copyExactlyAblationAndSelfMixKeepUntouchedBytes() throws Exception {
         Path parent = parent();
         Path out = dir.resolve("copy.safetensors");
