@@ -23,9 +23,6 @@ class ExampleHeadersTest {
             if (head.isBlank()) {
                 problems.add(ExampleFiles.relative(file) + ": no opening comment block");
             }
-            if (localModeDemo(file)) {
-                continue;
-            }
             for (String heading : HEADINGS) {
                 if (!head.contains(heading + ":")) {
                     problems.add(ExampleFiles.relative(file) + ": no '" + heading + ":' in its opening comment");
@@ -34,15 +31,6 @@ class ExampleHeadersTest {
         }
         assertTrue(files.size() >= 8, "examples/ looks incomplete: " + files);
         assertEquals(List.of(), problems);
-    }
-
-    /**
-     * The local-mode demos (quickstart.yaml, local-*.yaml) belong to the cli and open with their
-     * own comment block; they are held to having one, not to these three headings.
-     */
-    static boolean localModeDemo(Path file) {
-        String name = file.getFileName().toString();
-        return file.getParent().equals(RepoPaths.examples()) && (name.equals("quickstart.yaml") || name.startsWith("local-"));
     }
 
     /** The lines before the first line of content: '#' comments, or a Python docstring after the shebang. */

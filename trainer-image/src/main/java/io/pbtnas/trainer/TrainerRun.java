@@ -1,5 +1,6 @@
 package io.pbtnas.trainer;
 
+import io.pbtnas.core.layout.AtomicFiles;
 import ai.djl.ndarray.NDManager;
 import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.checkpoint.InitDistribution;

@@ -1,5 +1,6 @@
 package io.pbtnas.cli.local;
 
+import io.pbtnas.core.layout.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.pbtnas.cli.local;
 
+import io.pbtnas.core.layout.AtomicFiles;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.core.model.LineageEntry;

@@ -1,5 +1,6 @@
 package io.pbtnas.cli.local;
 
+import io.pbtnas.core.layout.AtomicFiles;
 import io.pbtnas.cli.output.FinalSummary;
 import io.pbtnas.cli.output.RunListener;
 import io.pbtnas.cli.report.HtmlReport;
@@ -7,7 +8,6 @@ import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.engine.Decision;
 import io.pbtnas.core.engine.Engine;
 import io.pbtnas.core.engine.MemberResult;
-import io.pbtnas.core.engine.Seeds;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.core.model.Phase;
@@ -36,9 +36,6 @@ import java.util.concurrent.TimeUnit;
  * rebuilt from the work directory, so a run killed at any moment resumes.
  */
 public final class LocalSearch {
-    /** Marks the purpose of a trainer seed in {@link Seeds#derive}. */
-    static final long TRAINER_SEED = 3;
-
     /** Everything a run needs; {@code spec} has defaults applied and parallelism = {@code parallel}. */
     public record Settings(String name, SearchSpec spec, WorkDir dir, int parallel, int threads,
                            TrainerCommand trainer, BestExport.TaskSettings task) {
@@ -69,12 +66,6 @@ public final class LocalSearch {
         TrainerRunner runner = new TrainerRunner(settings.trainer(), env, settings.dir().logs(), children,
                 listener::progress);
         this.step = new MemberStep(settings.dir().layout(), spec, runner, listener, () -> stopRequested);
-    }
-
-    /** A trainer's seed: distinct per member and generation, reproducible from the search seed alone. */
-    public static long trainerSeed(long searchSeed, int member, int generation) {
-        // 53 bits: exact in JSON everywhere, and short enough for any trainer's integer parsing.
-        return Seeds.derive(searchSeed, TRAINER_SEED, generation, member) & ((1L << 53) - 1);
     }
 
     /** Ctrl-C: stop the trainers; the loop then returns {@code 130} with the status persisted. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pbtnas.cli.output.RunListener;
 import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.engine.MemberResult;
+import io.pbtnas.core.engine.Seeds;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.core.model.SearchSpec;
@@ -39,7 +40,7 @@ final class MemberStep {
         Path input = t.inputCheckpoint() == null ? null : layout.resolve(t.inputCheckpoint());
         TrainerJob job = new TrainerJob(t.member(), t.generation(), t.attempt(), t.epochFrom(), t.epochTo(),
                 t.genome().toJson(), input, layout.memberDir(t.member(), t.generation()),
-                LocalSearch.trainerSeed(spec.seed(), t.member(), t.generation()));
+                Seeds.trainerSeed(spec.seed(), t.member(), t.generation()));
         listener.memberStarted(job);
         if (t.mix() != null) {
             try {

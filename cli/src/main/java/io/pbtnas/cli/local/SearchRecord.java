@@ -1,5 +1,6 @@
 package io.pbtnas.cli.local;
 
+import io.pbtnas.core.layout.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pbtnas.core.json.Json;
