@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pbtnas", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "PBT-NAS: neural architecture search by Population Based Training with shrink-perturb "
                 + "weight inheritance. The same PbtNasSearch manifest runs on a cluster (kubectl apply) or here.",
-        subcommands = {RunCommand.class, MixCommand.class, EvalCommand.class, VersionCommand.class,
+        subcommands = {RunCommand.class, MixCommand.class, ExportCommand.class, EvalCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit codes shared by every subcommand. */
@@ -30,6 +30,8 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // '@FILE' is a value (mix --plan, export --status), not picocli's argument file.
+        cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("pbtnas: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()

@@ -22,12 +22,25 @@ public interface OperatorConfig {
     @WithDefault("PT5M")
     Duration retryBackoffMax();
 
+    /**
+     * Restricted pod security (the `restricted` Pod Security Standard) for every pod the operator starts.
+     * Env PBTNAS_OPERATOR_TRAINER_RESTRICTED_SECURITY (the Helm chart's trainerPods.restrictedSecurity).
+     */
+    @WithDefault("true")
+    boolean trainerRestrictedSecurity();
+
+    /** User, group and fsGroup of those pods. Env PBTNAS_OPERATOR_TRAINER_RUN_AS_USER (trainerPods.runAsUser). */
+    @WithDefault("1001")
+    long trainerRunAsUser();
+
     /** Plain values for code that runs without CDI (tests that restart the reconciler). */
     default Settings settings() {
-        return new Settings(image(), volumeMountPath(), retryBackoffBase(), retryBackoffMax());
+        return new Settings(image(), volumeMountPath(), retryBackoffBase(), retryBackoffMax(),
+                trainerRestrictedSecurity(), trainerRunAsUser());
     }
 
-    record Settings(String image, String volumeMountPath, Duration retryBackoffBase, Duration retryBackoffMax) {
+    record Settings(String image, String volumeMountPath, Duration retryBackoffBase, Duration retryBackoffMax,
+            boolean restrictedSecurity, long runAsUser) {
         public Duration backoff(int attempt) {
             if (attempt <= 0) {
                 return Duration.ZERO;

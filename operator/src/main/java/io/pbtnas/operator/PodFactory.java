@@ -4,17 +4,23 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.pbtnas.core.engine.Action;
+import io.pbtnas.core.engine.Seeds;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.SearchSpec;
+import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.model.TrainerSpec;
 import io.pbtnas.core.space.SearchSpace;
 import java.util.ArrayList;
@@ -22,11 +28,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the pod that trains one member for one generation (pure: spec and action in, pod out). */
+/** Builds the pods of a search: a member's training step, the export, the cleanup (pure: spec in, pod out). */
 public final class PodFactory {
     public static final String TRAINER = "trainer";
     public static final String MIX = "mix";
     public static final String CLEANUP = "cleanup";
+    public static final String EXPORT = "export";
     public static final String VOLUME = "checkpoints";
     public static final String TERMINATION_LOG = "/dev/termination-log";
 
@@ -65,7 +72,7 @@ public final class PodFactory {
                 train.outputDir()));
         env.put("PBTNAS_EPOCH_FROM", Integer.toString(train.epochFrom()));
         env.put("PBTNAS_EPOCH_TO", Integer.toString(train.epochTo()));
-        env.put("PBTNAS_SEED", Long.toString(TrainingSeed.of(spec.seed(), train.member(), train.generation())));
+        env.put("PBTNAS_SEED", Long.toString(Seeds.trainerSeed(spec.seed(), train.member(), train.generation())));
         env.put("PBTNAS_TASK", trainer.task() == null ? "" : trainer.task());
         env.put("PBTNAS_TASK_ARGS", Json.write(trainer.args() == null ? Map.of() : trainer.args()));
         env.put("PBTNAS_TERMINATION_LOG", TERMINATION_LOG);
@@ -87,31 +94,54 @@ public final class PodFactory {
             main.withCommand(trainer.command());
         }
 
-        return new PodBuilder()
-                .withNewMetadata()
-                    .withName(PodLabels.memberPodName(name, train.member(), train.generation(), train.attempt()))
-                    .withNamespace(search.getMetadata().getNamespace())
-                    .withLabels(PodLabels.member(name, train.member(), train.generation(), train.attempt()))
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion(search.getApiVersion()).withKind(search.getKind())
-                            .withName(name).withUid(search.getMetadata().getUid())
-                            .withController(true).withBlockOwnerDeletion(true).build())
-                .endMetadata()
-                .withNewSpec()
-                    .withRestartPolicy("Never")
-                    .withServiceAccountName(trainer.serviceAccountName())
-                    .withImagePullSecrets(trainer.imagePullSecrets() == null ? List.of()
-                            : trainer.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
-                    .withNodeSelector(trainer.nodeSelector())
-                    .withTolerations(tolerations(trainer))
+        Pod pod = new PodBuilder()
+                .withMetadata(ownedMetadata(search,
+                        PodLabels.memberPodName(name, train.member(), train.generation(), train.attempt()),
+                        PodLabels.member(name, train.member(), train.generation(), train.attempt())))
+                .withSpec(podSpec(spec))
+                .editSpec()
                     .withInitContainers(init)
                     .withContainers(main.build())
-                    .addNewVolume()
-                        .withName(VOLUME)
-                        .withNewPersistentVolumeClaim(spec.storage().persistentVolumeClaim().claimName(), false)
-                    .endVolume()
                 .endSpec()
                 .build();
+        return PodSecurity.apply(pod, config, List.of(MIX));
+    }
+
+    /**
+     * The pod that writes {@code best/} and {@code history.json} once the search is complete:
+     * {@code pbtnas export} (the cli's ExportCommand) on the search's directory, the status it
+     * exports in PBTNAS_STATUS. Owned by the search; its name is fixed by the attempt, so a restarted
+     * operator finds it.
+     */
+    public Pod exportPod(PbtNasSearch search, SearchSpec spec, SearchStatus status, int attempt) {
+        String name = search.getMetadata().getName();
+        TrainerSpec trainer = spec.trainer();
+        // Conditions and observedGeneration are the API's bookkeeping, not part of what is exported.
+        SearchStatus exported = new SearchStatus(status.phase(), status.generation(), status.best(),
+                status.members(), null, null, status.message());
+        List<EnvVar> env = List.of(
+                new EnvVar("PBTNAS_STATUS", Json.write(exported), null),
+                new EnvVar("PBTNAS_SEARCH_SPACE", spec.searchSpace().toJson(), null),
+                new EnvVar("PBTNAS_TASK", trainer.task() == null ? "" : trainer.task(), null),
+                new EnvVar("PBTNAS_TASK_ARGS", Json.write(trainer.args() == null ? Map.of() : trainer.args()), null));
+        Pod pod = new PodBuilder()
+                .withMetadata(ownedMetadata(search, PodLabels.exportPodName(name, attempt),
+                        PodLabels.export(name, attempt)))
+                .withSpec(podSpec(spec))
+                .editSpec()
+                    .addNewContainer()
+                        .withName(EXPORT)
+                        .withImage(config.image())
+                        .withCommand(MixCommandLine.command())
+                        .withArgs("export", "--root", config.volumeMountPath(), "--name", name)
+                        .withEnv(env)
+                        .withVolumeMounts(volumeMount(search))
+                        .withTerminationMessagePath(TERMINATION_LOG)
+                        .withTerminationMessagePolicy("FallbackToLogsOnError")
+                    .endContainer()
+                .endSpec()
+                .build();
+        return PodSecurity.apply(pod, config, List.of(EXPORT));
     }
 
     /**
@@ -123,19 +153,14 @@ public final class PodFactory {
         String name = search.getMetadata().getName();
         String ns = search.getMetadata().getNamespace();
         String target = MixCommandLine.onVolume(config.volumeMountPath(), SearchVolume.directoryName(search));
-        return new PodBuilder()
+        Pod pod = new PodBuilder()
                 .withNewMetadata()
                     .withName(PodLabels.cleanupPodName(name))
                     .withNamespace(ns)
                     .withLabels(Map.of(PodLabels.SEARCH, name, PodLabels.ROLE, PodLabels.ROLE_CLEANUP))
                 .endMetadata()
-                .withNewSpec()
-                    .withRestartPolicy("Never")
-                    .withServiceAccountName(spec.trainer().serviceAccountName())
-                    .withImagePullSecrets(spec.trainer().imagePullSecrets() == null ? List.of()
-                            : spec.trainer().imagePullSecrets().stream().map(LocalObjectReference::new).toList())
-                    .withNodeSelector(spec.trainer().nodeSelector())
-                    .withTolerations(tolerations(spec.trainer()))
+                .withSpec(podSpec(spec))
+                .editSpec()
                     .addNewContainer()
                         .withName(CLEANUP)
                         .withImage(config.image())
@@ -144,11 +169,37 @@ public final class PodFactory {
                         .withVolumeMounts(new VolumeMountBuilder().withName(VOLUME)
                                 .withMountPath(config.volumeMountPath()).withSubPath(ns).build())
                     .endContainer()
-                    .addNewVolume()
-                        .withName(VOLUME)
-                        .withNewPersistentVolumeClaim(spec.storage().persistentVolumeClaim().claimName(), false)
-                    .endVolume()
                 .endSpec()
+                .build();
+        return PodSecurity.apply(pod, config, List.of(CLEANUP));
+    }
+
+    private static ObjectMeta ownedMetadata(PbtNasSearch search, String podName, Map<String, String> labels) {
+        return new ObjectMetaBuilder()
+                .withName(podName)
+                .withNamespace(search.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion(search.getApiVersion()).withKind(search.getKind())
+                        .withName(search.getMetadata().getName()).withUid(search.getMetadata().getUid())
+                        .withController(true).withBlockOwnerDeletion(true).build())
+                .build();
+    }
+
+    /** What every pod of a search shares: scheduling and pull settings from spec.trainer, the volume. */
+    private static PodSpec podSpec(SearchSpec spec) {
+        TrainerSpec trainer = spec.trainer();
+        return new PodSpecBuilder()
+                .withRestartPolicy("Never")
+                .withServiceAccountName(trainer.serviceAccountName())
+                .withImagePullSecrets(trainer.imagePullSecrets() == null ? List.of()
+                        : trainer.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
+                .withNodeSelector(trainer.nodeSelector())
+                .withTolerations(tolerations(trainer))
+                .addNewVolume()
+                    .withName(VOLUME)
+                    .withNewPersistentVolumeClaim(spec.storage().persistentVolumeClaim().claimName(), false)
+                .endVolume()
                 .build();
     }
 

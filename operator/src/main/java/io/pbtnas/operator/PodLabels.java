@@ -12,6 +12,7 @@ public final class PodLabels {
     public static final String ROLE = "pbtnas.io/role";
     public static final String ROLE_MEMBER = "member";
     public static final String ROLE_CLEANUP = "cleanup";
+    public static final String ROLE_EXPORT = "export";
 
     private PodLabels() {}
 
@@ -22,6 +23,15 @@ public final class PodLabels {
 
     public static String cleanupPodName(String search) {
         return search + "-cleanup";
+    }
+
+    /** Deterministic too: a restarted operator finds the export it started, and counts attempts by name. */
+    public static String exportPodName(String search, int attempt) {
+        return search + "-export-a" + attempt;
+    }
+
+    public static Map<String, String> export(String search, int attempt) {
+        return Map.of(SEARCH, search, ROLE, ROLE_EXPORT, ATTEMPT, Integer.toString(attempt));
     }
 
     public static Map<String, String> member(String search, int member, int generation, int attempt) {

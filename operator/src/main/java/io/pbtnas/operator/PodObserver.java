@@ -98,7 +98,7 @@ public final class PodObserver {
         return score.asDouble();
     }
 
-    private static String failure(Pod pod) {
+    static String failure(Pod pod) {
         var status = pod.getStatus();
         Stream<ContainerStatus> all = Stream.concat(
                 status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),

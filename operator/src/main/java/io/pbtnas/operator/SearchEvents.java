@@ -16,6 +16,8 @@ public final class SearchEvents {
     public static final String SEARCH_COMPLETED = "SearchCompleted";
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String CHECKPOINTS_DELETED = "CheckpointsDeleted";
+    public static final String BEST_EXPORTED = "BestExported";
+    public static final String EXPORT_FAILED = "ExportFailed";
 
     private static final Logger LOG = Logger.getLogger(SearchEvents.class);
     private final KubernetesClient client;

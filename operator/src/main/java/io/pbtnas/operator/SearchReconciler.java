@@ -19,6 +19,7 @@ import io.pbtnas.core.engine.Decision;
 import io.pbtnas.core.engine.Engine;
 import io.pbtnas.core.engine.MemberResult;
 import io.pbtnas.core.engine.Outcome;
+import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.model.SpecValidator;
@@ -118,8 +119,13 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
 
         Decision decision = Engine.decide(spec, old, results);
         Duration wait = applyPods(search, spec, memberPods, decision.actions());
+        ExportDecision.Result export = applyExport(search, spec, decision.status(), old);
+        if (export.retryIn() != null && (wait == null || export.retryIn().compareTo(wait) < 0)) {
+            wait = export.retryIn();
+        }
 
-        SearchStatus next = StatusConditions.withConditions(decision.status(), old, observedGeneration, now);
+        SearchStatus next = StatusConditions.withConditions(decision.status(), old, observedGeneration, now,
+                export.condition());
         announceTransitions(search, old, next);
         metrics.observe(ns, name, next.generation() == null ? 0 : next.generation(),
                 next.best() == null ? null : next.best().score());
@@ -171,6 +177,22 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
             active++;
         }
         return wait;
+    }
+
+    /** Once complete: one export pod writes best/ and history.json (retried like a member pod). */
+    private ExportDecision.Result applyExport(PbtNasSearch search, SearchSpec spec, SearchStatus engine,
+            SearchStatus old) {
+        String name = search.getMetadata().getName();
+        boolean done = old != null && old.condition(ExportDecision.EXPORTED).map(c -> "True".equals(c.status()))
+                .orElse(false);
+        List<Pod> exportPods = engine.phase() != Phase.COMPLETE || done ? List.of()
+                : client.pods().inNamespace(search.getMetadata().getNamespace())
+                        .withLabel(PodLabels.SEARCH, name).withLabel(PodLabels.ROLE, PodLabels.ROLE_EXPORT)
+                        .list().getItems();
+        ExportDecision.Result r = ExportDecision.decide(name, engine, old, exportPods,
+                spec.failurePolicy().maxRetries(), Instant.now(clock), config::backoff);
+        r.create().ifPresent(attempt -> create(search, pods.exportPod(search, spec, engine, attempt)));
+        return r;
     }
 
     private Duration backoffRemaining(Map<String, Pod> byName, String search, Action.Train train) {
@@ -242,6 +264,8 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
             events.normal(search, SearchEvents.MEMBER_REPLACED, message);
         }
         Transitions.completed(old, next).ifPresent(m -> events.normal(search, SearchEvents.SEARCH_COMPLETED, m));
+        Transitions.exported(old, next).ifPresent(m -> events.normal(search, SearchEvents.BEST_EXPORTED, m));
+        Transitions.exportFailed(old, next).ifPresent(m -> events.warning(search, SearchEvents.EXPORT_FAILED, m));
     }
 
     private UpdateControl<PbtNasSearch> patchIfChanged(PbtNasSearch search, SearchStatus old, SearchStatus next) {
@@ -270,8 +294,10 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         String ns = search.getMetadata().getNamespace();
         String name = search.getMetadata().getName();
         // Owner references let the garbage collector do this too; deleting here also stops trainers
-        // before their files are removed, and works where no garbage collector runs.
-        List<Pod> remaining = memberPods(ns, name);
+        // (and an export) before their files are removed, and works where no garbage collector runs.
+        List<Pod> remaining = client.pods().inNamespace(ns).withLabel(PodLabels.SEARCH, name).list().getItems()
+                .stream().filter(p -> !PodLabels.ROLE_CLEANUP.equals(p.getMetadata().getLabels().get(PodLabels.ROLE)))
+                .toList();
         remaining.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).forEach(this::delete);
         if (!remaining.isEmpty()) {
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(1000);

@@ -9,17 +9,19 @@ import java.util.Optional;
 
 /**
  * Finishes the engine's status for the API: stamps transition times (the engine has no clock),
- * sets observedGeneration, and adds the {@code Failed} condition. Pure: the clock is an argument.
+ * sets observedGeneration, and adds the {@code Failed} and {@code Exported} conditions. Pure: the clock is an argument.
  */
 public final class StatusConditions {
     public static final String FAILED = "Failed";
 
     private StatusConditions() {}
 
-    public static SearchStatus withConditions(SearchStatus engine, SearchStatus old, long observedGeneration, String now) {
+    /** {@code exported}: the Exported condition ({@link ExportDecision}); null leaves it out. */
+    public static SearchStatus withConditions(SearchStatus engine, SearchStatus old, long observedGeneration, String now,
+            Condition exported) {
         List<Condition> out = new ArrayList<>();
         for (Condition c : engine.conditions()) {
-            if (!FAILED.equals(c.type())) {
+            if (!FAILED.equals(c.type()) && !ExportDecision.EXPORTED.equals(c.type())) {
                 out.add(stamp(c, old, observedGeneration, now));
             }
         }
@@ -27,6 +29,9 @@ public final class StatusConditions {
         out.add(stamp(new Condition(FAILED, failed ? "True" : "False",
                 failed ? "SearchFailed" : "NotFailed",
                 failed ? engine.message() : null, observedGeneration, null), old, observedGeneration, now));
+        if (exported != null) {
+            out.add(stamp(exported, old, observedGeneration, now));
+        }
         return new SearchStatus(engine.phase(), engine.generation(), engine.best(), engine.members(), out,
                 observedGeneration, engine.message());
     }

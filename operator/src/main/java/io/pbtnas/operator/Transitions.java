@@ -1,5 +1,6 @@
 package io.pbtnas.operator;
 
+import io.pbtnas.core.model.Condition;
 import io.pbtnas.core.model.LineageEntry;
 import io.pbtnas.core.model.MemberStatus;
 import io.pbtnas.core.model.Phase;
@@ -52,6 +53,24 @@ public final class Transitions {
             return Optional.of("search complete" + best(next));
         }
         return Optional.empty();
+    }
+
+    /** The Exported condition became True: best/ and history.json are on the volume. */
+    public static Optional<String> exported(SearchStatus old, SearchStatus next) {
+        return became(old, next, "True", ExportDecision.EXPORTED);
+    }
+
+    /** The export ran out of retries. */
+    public static Optional<String> exportFailed(SearchStatus old, SearchStatus next) {
+        return became(old, next, "False", ExportDecision.EXPORT_FAILED);
+    }
+
+    private static Optional<String> became(SearchStatus old, SearchStatus next, String status, String reason) {
+        Optional<Condition> now = next.condition(ExportDecision.EXPORTED)
+                .filter(c -> status.equals(c.status()) && reason.equals(c.reason()));
+        boolean before = old != null && old.condition(ExportDecision.EXPORTED)
+                .filter(c -> status.equals(c.status()) && reason.equals(c.reason())).isPresent();
+        return before ? Optional.empty() : now.map(Condition::message);
     }
 
     private static String best(SearchStatus s) {

@@ -1,6 +1,8 @@
 package io.pbtnas.operator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -10,6 +12,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.engine.MixPlan;
+import io.pbtnas.core.engine.Seeds;
+import io.pbtnas.core.model.BestMember;
+import io.pbtnas.core.model.Phase;
+import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.model.PvcRef;
 import io.pbtnas.core.model.ResourceSpec;
 import io.pbtnas.core.model.SearchSpec;
@@ -26,8 +32,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class PodFactoryTest {
-    static final OperatorConfig.Settings CONFIG =
-            new OperatorConfig.Settings("pbtnas/operator:9", "/data", Duration.ofSeconds(10), Duration.ofMinutes(5));
+    static final OperatorConfig.Settings CONFIG = new OperatorConfig.Settings("pbtnas/operator:9", "/data",
+            Duration.ofSeconds(10), Duration.ofMinutes(5), false, 1001);
+    static final OperatorConfig.Settings RESTRICTED = new OperatorConfig.Settings("pbtnas/operator:9", "/data",
+            Duration.ofSeconds(10), Duration.ofMinutes(5), true, 2000);
 
     static PbtNasSearch search() {
         PbtNasSearch s = new PbtNasSearch();
@@ -80,23 +88,117 @@ class PodFactoryTest {
         assertEquals("2", env.get("PBTNAS_EPOCH_TO"));
         assertEquals("{\"cell0\":\"skip\"}", env.get("PBTNAS_GENOME"));
         assertEquals("{\"batchSize\":64}", env.get("PBTNAS_TASK_ARGS"));
-        assertEquals(Long.toString(TrainingSeed.of(5, 3, 1)), env.get("PBTNAS_SEED"));
+        assertEquals(Long.toString(Seeds.trainerSeed(5, 3, 1)), env.get("PBTNAS_SEED"));
+        Integer.parseInt(env.get("PBTNAS_SEED")); // a trainer may parse it as an int
         assertEquals("1", env.get("EXTRA"));
     }
 
     @Test
     void replacedMemberRunsPbtnasMixFirst() {
-        MixPlan plan = new MixPlan(0, 4, List.of("cell0"), 0.4, 0.1, 99L, "members/0/gen-0/model.safetensors",
-                "members/4/gen-0/model.safetensors", "members/6/gen-1/input.safetensors");
-        Action.Train train = new Action.Train(6, 1, 0, 1, 2, new Genome(Map.of("cell0", "conv3x3")),
-                "members/6/gen-1/input.safetensors", plan);
-        Pod pod = new PodFactory(CONFIG).memberPod(search(), spec(), train);
+        Pod pod = mixedMemberPod(CONFIG);
         Container mix = pod.getSpec().getInitContainers().get(0);
         assertEquals("pbtnas/operator:9", mix.getImage());
         assertEquals(List.of("pbtnas"), mix.getCommand());
         assertEquals(List.of("mix", "--root", "/data", "--plan"), mix.getArgs().subList(0, 4));
         assertTrue(mix.getArgs().get(4).contains("\"swappedGenes\":[\"cell0\"]"), mix.getArgs().get(4));
         assertEquals("ns1/fm-0123abcd", mix.getVolumeMounts().get(0).getSubPath());
+    }
+
+    static MixPlan plan() {
+        return new MixPlan(0, 4, List.of("cell0"), 0.4, 0.1, 99L, "members/0/gen-0/model.safetensors",
+                "members/4/gen-0/model.safetensors", "members/6/gen-1/input.safetensors");
+    }
+
+    static Pod mixedMemberPod(OperatorConfig.Settings config) {
+        Action.Train train = new Action.Train(6, 1, 0, 1, 2, new Genome(Map.of("cell0", "conv3x3")),
+                "members/6/gen-1/input.safetensors", plan());
+        return new PodFactory(config).memberPod(search(), spec(), train);
+    }
+
+    static Map<String, String> env(Container c) {
+        return c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    @Test
+    void restrictedSecurityMakesEveryContainerNonRootReadOnlyWithoutCapabilitiesAndAWritableTmp() {
+        PodFactory factory = new PodFactory(RESTRICTED);
+        SearchStatus status = new SearchStatus(Phase.COMPLETE, 2, new BestMember(1, 0.5, Map.of("cell0", "skip"),
+                "members/1/gen-2/model.safetensors", 2), List.of(), null, null, null);
+        List<Pod> all = List.of(mixedMemberPod(RESTRICTED), factory.exportPod(search(), spec(), status, 0),
+                factory.cleanupPod(search(), spec()));
+        for (Pod pod : all) {
+            String where = pod.getMetadata().getName();
+            var psc = pod.getSpec().getSecurityContext();
+            assertTrue(psc.getRunAsNonRoot(), where);
+            assertEquals(2000L, psc.getRunAsUser(), where);
+            assertEquals(2000L, psc.getRunAsGroup(), where);
+            assertEquals(2000L, psc.getFsGroup(), where);
+            assertEquals("RuntimeDefault", psc.getSeccompProfile().getType(), where);
+            var tmp = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals(PodSecurity.TMP_VOLUME))
+                    .findFirst().orElseThrow(() -> new AssertionError(where + ": no tmp volume"));
+            assertTrue(tmp.getEmptyDir() != null, where);
+            List<Container> containers = new java.util.ArrayList<>(pod.getSpec().getInitContainers());
+            containers.addAll(pod.getSpec().getContainers());
+            for (Container c : containers) {
+                String cw = where + "/" + c.getName();
+                var sc = c.getSecurityContext();
+                assertFalse(sc.getAllowPrivilegeEscalation(), cw);
+                assertTrue(sc.getReadOnlyRootFilesystem(), cw);
+                assertTrue(sc.getRunAsNonRoot(), cw);
+                assertEquals(List.of("ALL"), sc.getCapabilities().getDrop(), cw);
+                assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getName().equals(PodSecurity.TMP_VOLUME)
+                        && m.getMountPath().equals("/tmp")), cw + ": /tmp not mounted");
+                // The operator image's DJL cache goes to /tmp; a trainer image keeps its own cache.
+                String djl = env(c).get("DJL_CACHE_DIR");
+                if (c.getName().equals(PodFactory.TRAINER)) {
+                    assertNull(djl, cw);
+                } else {
+                    assertEquals("/tmp/djl", djl, cw);
+                }
+            }
+        }
+        // The checkpoint volume is still mounted where it was.
+        Container trainer = all.get(0).getSpec().getContainers().get(0);
+        assertEquals("/data", trainer.getVolumeMounts().get(0).getMountPath());
+    }
+
+    @Test
+    void withoutRestrictedSecurityPodsAreLeftToTheClusterDefaults() {
+        Pod pod = mixedMemberPod(CONFIG);
+        assertNull(pod.getSpec().getSecurityContext());
+        assertTrue(pod.getSpec().getVolumes().stream().noneMatch(v -> v.getName().equals(PodSecurity.TMP_VOLUME)));
+        for (Container c : List.of(pod.getSpec().getInitContainers().get(0), pod.getSpec().getContainers().get(0))) {
+            assertNull(c.getSecurityContext(), c.getName());
+            assertEquals(1, c.getVolumeMounts().size(), c.getName());
+            assertFalse(env(c).containsKey("DJL_CACHE_DIR"), c.getName());
+        }
+    }
+
+    @Test
+    void exportPodRunsPbtnasExportOnTheSearchDirectoryWithTheStatus() throws Exception {
+        SearchStatus status = new SearchStatus(Phase.COMPLETE, 2, new BestMember(1, 0.5, Map.of("cell0", "skip"),
+                "members/1/gen-2/model.safetensors", 2), List.of(),
+                List.of(new io.pbtnas.core.model.Condition("Complete", "True", "Complete", null, 1L, "t")), 1L, null);
+        Pod pod = new PodFactory(CONFIG).exportPod(search(), spec(), status, 1);
+        assertEquals("fm-export-a1", pod.getMetadata().getName());
+        assertEquals(Map.of(PodLabels.SEARCH, "fm", PodLabels.ROLE, "export", PodLabels.ATTEMPT, "1"),
+                pod.getMetadata().getLabels());
+        assertEquals("0123abcd-ffff-eeee-dddd-cccccccccccc", pod.getMetadata().getOwnerReferences().get(0).getUid());
+        assertEquals("Never", pod.getSpec().getRestartPolicy());
+        assertEquals("trainer-sa", pod.getSpec().getServiceAccountName());
+        assertEquals(Map.of("gpu", "h100"), pod.getSpec().getNodeSelector());
+        Container c = pod.getSpec().getContainers().get(0);
+        assertEquals("pbtnas/operator:9", c.getImage());
+        assertEquals(List.of("pbtnas"), c.getCommand());
+        assertEquals(List.of("export", "--root", "/data", "--name", "fm"), c.getArgs());
+        assertEquals("ns1/fm-0123abcd", c.getVolumeMounts().get(0).getSubPath());
+        Map<String, String> env = env(c);
+        SearchStatus passed = io.pbtnas.core.json.Json.MAPPER.readValue(env.get("PBTNAS_STATUS"), SearchStatus.class);
+        assertEquals(status.best(), passed.best());
+        assertTrue(passed.conditions().isEmpty(), "conditions are not exported");
+        assertEquals(spec().searchSpace().toJson(), env.get("PBTNAS_SEARCH_SPACE"));
+        assertEquals("fashion-mnist", env.get("PBTNAS_TASK"));
+        assertEquals("{\"batchSize\":64}", env.get("PBTNAS_TASK_ARGS"));
     }
 
     @Test

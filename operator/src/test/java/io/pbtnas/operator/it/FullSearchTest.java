@@ -1,12 +1,16 @@
 package io.pbtnas.operator.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.pbtnas.core.checkpoint.CheckpointMetadata;
+import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Condition;
 import io.pbtnas.core.model.LineageEntry;
 import io.pbtnas.core.model.MemberStatus;
@@ -14,6 +18,7 @@ import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.safetensors.SafetensorsReader;
 import io.pbtnas.core.space.Genome;
+import io.pbtnas.operator.ExportDecision;
 import io.pbtnas.operator.PbtNasSearch;
 import io.pbtnas.operator.PodFactory;
 import io.pbtnas.operator.SearchEvents;
@@ -23,12 +28,15 @@ import io.restassured.RestAssured;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * A whole search on the real API server: population 8, 3 generations, the real DJL trainer on a
- * small Fashion-MNIST subset, and the real {@code pbtnas mix} in the init containers.
+ * small Fashion-MNIST subset, the real {@code pbtnas mix} in the init containers, and the real
+ * {@code pbtnas export} writing best/ and history.json at the end.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
@@ -90,10 +98,48 @@ class FullSearchTest {
                 assertEquals(PodFactory.TRAINER, p.getSpec().getContainers().get(0).getName());
             }
 
+            // best/ and history.json: written by the export pod (`pbtnas export`) once the search is complete.
+            PbtNasSearch exported = h.await("fmnist", s -> s.getStatus().condition(ExportDecision.EXPORTED)
+                    .map(c -> "True".equals(c.status())).orElse(false), Duration.ofMinutes(2));
+            assertEquals(Phase.COMPLETE, exported.getStatus().phase());
+            assertEquals(status.best(), exported.getStatus().best(), "the export does not change the result");
+            Path bestModel = root.resolve("best/model.safetensors");
+            assertTrue(Files.isRegularFile(bestModel), "no " + bestModel);
+            assertArrayEquals(Files.readAllBytes(root.resolve(status.best().checkpoint())), Files.readAllBytes(bestModel),
+                    "best/model.safetensors is not the best member's checkpoint " + status.best().checkpoint());
+            assertEquals(status.best().genome(), Json.MAPPER.readValue(root.resolve("best/genome.json").toFile(),
+                    new TypeReference<Map<String, String>>() {}));
+            assertEquals(Json.MAPPER.readTree(done.getSpec().withDefaults().searchSpace().toJson()),
+                    Json.MAPPER.readTree(root.resolve("best/search-space.json").toFile()));
+            assertEquals(status.best().score(), Json.MAPPER.readTree(root.resolve("best/metrics.json").toFile())
+                    .get("score").asDouble(), 1e-12);
+            JsonNode history = Json.MAPPER.readTree(root.resolve("history.json").toFile());
+            List<String> historyMixes = new ArrayList<>();
+            for (JsonNode e : history.get("lineage")) {
+                if ("mix".equals(e.get("kind").asText())) {
+                    historyMixes.add(e.get("member").asInt() + "@" + e.get("generation").asInt() + "<-"
+                            + e.get("parent").asInt() + "+" + e.get("donor").asInt());
+                }
+            }
+            List<String> statusMixes = new ArrayList<>();
+            for (MemberStatus m : status.members()) {
+                for (LineageEntry e : m.lineage()) {
+                    if (e.kind() == LineageEntry.Kind.MIX) {
+                        statusMixes.add(m.id() + "@" + e.generation() + "<-" + e.parent() + "+" + e.donor());
+                    }
+                }
+            }
+            assertEquals(4, historyMixes.size(), history.toString());
+            assertEquals(new java.util.TreeSet<>(statusMixes), new java.util.TreeSet<>(historyMixes));
+            Pod export = h.client.pods().inNamespace(h.namespace).withName("fmnist-export-a0").get();
+            assertEquals("Succeeded", export.getStatus().getPhase());
+            assertEquals(search.getMetadata().getUid(), export.getMetadata().getOwnerReferences().get(0).getUid());
+
             // Events and metrics.
             List<String> reasons = h.eventReasons();
             assertTrue(reasons.contains(SearchEvents.GENERATION_COMPLETED), reasons.toString());
             assertTrue(reasons.contains(SearchEvents.MEMBER_REPLACED), reasons.toString());
+            assertEquals(1, reasons.stream().filter(SearchEvents.BEST_EXPORTED::equals).count(), reasons.toString());
             String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
             assertTrue(metrics.contains("pbtnas_search_best_score{") && metrics.contains("search=\"fmnist\""), metrics);
             assertTrue(metrics.contains("pbtnas_pods_started_total"), "no pods-started counter");

@@ -1,0 +1,194 @@
+package io.pbtnas.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pbtnas.cli.support.Cli;
+import io.pbtnas.core.engine.Seeds;
+import io.pbtnas.core.json.Json;
+import io.pbtnas.core.layout.CheckpointLayout;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * `pbtnas export` (what the operator runs when a search is complete) writes exactly what the local
+ * mode writes at the end of a run: one local search (fake trainer) is the reference.
+ */
+class ExportCommandTest {
+    @TempDir
+    static Path tmp;
+    static Path work;
+    static Map<String, byte[]> reference;
+    static String space;
+
+    @BeforeAll
+    static void localRun() throws Exception {
+        Path manifest = tmp.resolve("m.yaml");
+        Files.writeString(manifest, ResumeTest.MANIFEST.replace("generations: 3", "generations: 2"));
+        work = tmp.resolve("work");
+        Cli.Result r = Cli.run("run", "-f", manifest.toString(), "--dir", work.toString(), "--parallel", "2", "-q",
+                "--trainer-command", "echo seed=$PBTNAS_SEED; exec " + Cli.fakeTrainerCommand());
+        assertEquals(0, r.code(), r.out() + r.err());
+        reference = exported(work);
+        space = Json.write(Json.MAPPER.readTree(work.resolve("search.json").toFile()).get("spec").get("searchSpace"));
+    }
+
+    /** best/* and history.json, by path relative to the root. */
+    static Map<String, byte[]> exported(Path root) throws Exception {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (Stream<Path> files = Files.list(root.resolve(CheckpointLayout.BEST))) {
+            for (Path f : files.toList()) {
+                out.put("best/" + f.getFileName(), Files.readAllBytes(f));
+            }
+        }
+        out.put(CheckpointLayout.HISTORY, Files.readAllBytes(root.resolve(CheckpointLayout.HISTORY)));
+        return out;
+    }
+
+    static void deleteExport(Path root) throws Exception {
+        Path best = root.resolve(CheckpointLayout.BEST);
+        if (Files.isDirectory(best)) {
+            try (Stream<Path> files = Files.list(best)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(best);
+        }
+        Files.deleteIfExists(root.resolve(CheckpointLayout.HISTORY));
+    }
+
+    static void assertSameExport(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((k, v) -> assertArrayEquals(v, actual.get(k), k + " differs from the local mode's"));
+    }
+
+    @Test
+    void writesWhatTheLocalModeWritesAndIsIdempotent() throws Exception {
+        // The local mode's own directory with its export removed: same path, so README.txt matches too.
+        Path root = work;
+        deleteExport(root);
+        String[] args = {"export", "--root", root.toString(), "--status", "@" + root.resolve("status.json"),
+            "--search-space", space, "--name", "resume", "--task", "fake"};
+        Cli.Result r = Cli.run(args);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertSameExport(reference, exported(root));
+
+        JsonNode status = Json.MAPPER.readTree(root.resolve("status.json").toFile());
+        String checkpoint = status.get("best").get("checkpoint").asText();
+        assertArrayEquals(Files.readAllBytes(root.resolve(checkpoint)),
+                Files.readAllBytes(root.resolve("best/model.safetensors")), "best/ holds the best member's checkpoint");
+        JsonNode history = Json.MAPPER.readTree(root.resolve("history.json").toFile());
+        assertTrue(history.get("lineage").findValuesAsText("kind").contains("mix"), history.toString());
+
+        // Again, over a complete export: same bytes, no temporary files left.
+        assertEquals(0, Cli.run(args).code());
+        assertSameExport(reference, exported(root));
+        assertNoTemporaryFiles(root);
+    }
+
+    static void assertNoTemporaryFiles(Path root) throws Exception {
+        try (Stream<Path> all = Files.walk(root)) {
+            List<String> temps = all.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp-")).toList();
+            assertTrue(temps.isEmpty(), temps.toString());
+        }
+    }
+
+    @Test
+    void inputsCanComeFromTheEnvironmentAsInTheOperatorsExportPod() throws Exception {
+        Path root = tmp.resolve("env-root");
+        copyTree(work, root);
+        deleteExport(root);
+        ProcessBuilder pb = new ProcessBuilder(Cli.java(Main.class.getName(), "export"));
+        pb.environment().put("PBTNAS_ROOT", root.toString());
+        pb.environment().put("PBTNAS_STATUS", Files.readString(root.resolve("status.json")));
+        pb.environment().put("PBTNAS_SEARCH_SPACE", space);
+        pb.environment().put("PBTNAS_SEARCH_NAME", "resume");
+        pb.environment().put("PBTNAS_TASK", "fake");
+        pb.environment().put("PBTNAS_TASK_ARGS", "{}");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        Map<String, byte[]> got = exported(root);
+        // Same files; README.txt names the folder, which differs here.
+        assertArrayEquals(reference.get("best/model.safetensors"), got.get("best/model.safetensors"));
+        assertArrayEquals(reference.get("best/genome.json"), got.get("best/genome.json"));
+        assertArrayEquals(reference.get("best/task.json"), got.get("best/task.json"));
+        assertArrayEquals(reference.get("history.json"), got.get("history.json"));
+        assertEquals(reference.keySet(), got.keySet());
+    }
+
+    @Test
+    void badInputExits2NamingTheFieldAndWritesNothing() throws Exception {
+        Path root = tmp.resolve("bad-root");
+        Files.createDirectories(root.resolve("members/0/gen-0"));
+        Files.writeString(root.resolve("members/0/gen-0/model.safetensors"), "x");
+        String best = "{\"member\":0,\"score\":0.5,\"genome\":{\"cell0\":\"conv3x3\"},\"generation\":0,"
+                + "\"checkpoint\":\"%s\"}";
+        String status = "{\"phase\":\"Complete\",\"generation\":0,\"best\":" + best + "}";
+        List<String[]> cases = new ArrayList<>();
+        cases.add(new String[] {"--status.best: missing", "{\"phase\":\"Training\",\"generation\":0}"});
+        cases.add(new String[] {"--status.best.checkpoint: ", status.formatted("members/0/gen-0/missing.safetensors")});
+        cases.add(new String[] {"escapes the search root", status.formatted("../../etc/passwd")});
+        cases.add(new String[] {"--status.bst: unknown field", "{\"bst\":{}}"});
+        cases.add(new String[] {"--status.phase: 'Done' is not one of", "{\"phase\":\"Done\"}"});
+        for (String[] c : cases) {
+            Cli.Result r = Cli.run("export", "--root", root.toString(), "--status", c[1], "--search-space", space);
+            assertEquals(2, r.code(), c[1] + ": " + r.out() + r.err());
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "' in: " + r.err());
+        }
+        Cli.Result noRoot = Cli.run("export", "--root", root.resolve("nope").toString(), "--status",
+                status.formatted("members/0/gen-0/model.safetensors"), "--search-space", space);
+        assertEquals(2, noRoot.code());
+        assertTrue(noRoot.err().contains("--root: ") && noRoot.err().contains("is not a directory"), noRoot.err());
+        Cli.Result badSpace = Cli.run("export", "--root", root.toString(), "--status",
+                status.formatted("members/0/gen-0/model.safetensors"), "--search-space", "{\"genes\":7}");
+        assertEquals(2, badSpace.code());
+        assertTrue(badSpace.err().contains("--search-space"), badSpace.err());
+        if (System.getenv("PBTNAS_STATUS") == null) {
+            Cli.Result missing = Cli.run("export", "--root", root.toString(), "--search-space", space);
+            assertEquals(2, missing.code());
+            assertTrue(missing.err().contains("--status: required (give --status or set PBTNAS_STATUS)"),
+                    missing.err());
+        }
+        assertFalse(Files.exists(root.resolve("best")), "nothing written for bad input");
+        assertFalse(Files.exists(root.resolve("history.json")), "nothing written for bad input");
+    }
+
+    @Test
+    void localTrainersGetCoresTrainerSeed() throws Exception {
+        // Every member of generation 0 received Seeds.trainerSeed(spec.seed, member, 0) as PBTNAS_SEED.
+        for (int m = 0; m < 8; m++) {
+            String log = Files.readString(work.resolve("logs/member-" + m + "-gen-0-attempt-0.log"));
+            assertTrue(log.contains("seed=" + Seeds.trainerSeed(11, m, 0) + "\n"), "member " + m + ": " + log);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}

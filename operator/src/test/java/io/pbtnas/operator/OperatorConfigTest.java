@@ -1,0 +1,46 @@
+package io.pbtnas.operator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Helm chart's environment variables reach the operator's settings under the names the chart uses. */
+class OperatorConfigTest {
+    static final Path DEPLOYMENT = Path.of("..", "helm", "pbtnas", "templates", "deployment.yaml");
+
+    static OperatorConfig.Settings settings(Map<String, String> env) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(OperatorConfig.class)
+                .withSources(new EnvConfigSource(env, 300))
+                .build();
+        return config.getConfigMapping(OperatorConfig.class).settings();
+    }
+
+    @Test
+    void chartEnvironmentVariablesSetTheTrainerPodSecurity() throws Exception {
+        String chart = Files.readString(DEPLOYMENT);
+        for (String name : new String[] {"PBTNAS_OPERATOR_IMAGE", "PBTNAS_OPERATOR_TRAINER_RESTRICTED_SECURITY",
+            "PBTNAS_OPERATOR_TRAINER_RUN_AS_USER"}) {
+            assertTrue(chart.contains("- name: " + name), DEPLOYMENT + " no longer sets " + name);
+        }
+        OperatorConfig.Settings defaults = settings(Map.of());
+        assertTrue(defaults.restrictedSecurity(), "restricted by default");
+        assertEquals(1001, defaults.runAsUser());
+
+        OperatorConfig.Settings fromChart = settings(Map.of(
+                "PBTNAS_OPERATOR_IMAGE", "my-registry/pbtnas/operator:1",
+                "PBTNAS_OPERATOR_TRAINER_RESTRICTED_SECURITY", "false",
+                "PBTNAS_OPERATOR_TRAINER_RUN_AS_USER", "4242"));
+        assertEquals("my-registry/pbtnas/operator:1", fromChart.image());
+        assertFalse(fromChart.restrictedSecurity());
+        assertEquals(4242, fromChart.runAsUser());
+    }
+}

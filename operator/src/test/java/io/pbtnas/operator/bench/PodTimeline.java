@@ -1,0 +1,90 @@
+package io.pbtnas.operator.bench;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pbtnas.operator.PodLabels;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * When this JVM first saw each pod exist and first saw it terminal, on one watch. creationTimestamp
+ * has one-second resolution, far too coarse; both ends of every interval we report come through the
+ * same watch, so its delay mostly cancels out.
+ */
+final class PodTimeline implements AutoCloseable {
+    record Seen(String search, String role, int generation, long firstSeen, long terminalAt) {}
+
+    private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+    private final Map<String, Long> terminalAt = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> labels = new ConcurrentHashMap<>();
+    private final SharedIndexInformer<Pod> informer;
+
+    PodTimeline(KubernetesClient client, String namespace) {
+        informer = client.pods().inNamespace(namespace).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                seen(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod pod) {
+                seen(pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean unknown) {}
+        }, 0);
+    }
+
+    private void seen(Pod pod) {
+        long now = System.nanoTime();
+        String name = pod.getMetadata().getName();
+        firstSeen.putIfAbsent(name, now);
+        if (pod.getMetadata().getLabels() != null) {
+            labels.putIfAbsent(name, Map.copyOf(pod.getMetadata().getLabels()));
+        }
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+            terminalAt.putIfAbsent(name, now);
+        }
+    }
+
+    /** Latest first sighting of a member pod of (search, generation); empty if none. */
+    OptionalLong lastCreated(String search, int generation) {
+        return members(search, generation).mapToLong(n -> firstSeen.get(n)).max();
+    }
+
+    OptionalLong firstCreated(String search, int generation) {
+        return members(search, generation).mapToLong(n -> firstSeen.get(n)).min();
+    }
+
+    /** When the last member pod of (search, generation) was seen terminal; empty if one has not ended. */
+    OptionalLong lastTerminal(String search, int generation) {
+        var names = members(search, generation).toList();
+        if (names.isEmpty() || names.stream().anyMatch(n -> !terminalAt.containsKey(n))) {
+            return OptionalLong.empty();
+        }
+        return names.stream().mapToLong(terminalAt::get).max();
+    }
+
+    long memberPods(String search, int generation) {
+        return members(search, generation).count();
+    }
+
+    private java.util.stream.Stream<String> members(String search, int generation) {
+        String g = Integer.toString(generation);
+        return labels.entrySet().stream()
+                .filter(e -> search.equals(e.getValue().get(PodLabels.SEARCH))
+                        && PodLabels.ROLE_MEMBER.equals(e.getValue().get(PodLabels.ROLE))
+                        && g.equals(e.getValue().get(PodLabels.GENERATION)))
+                .map(Map.Entry::getKey);
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+    }
+}
