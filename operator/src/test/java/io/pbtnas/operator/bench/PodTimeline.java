@@ -15,8 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * same watch, so its delay mostly cancels out.
  */
 final class PodTimeline implements AutoCloseable {
-    record Seen(String search, String role, int generation, long firstSeen, long terminalAt) {}
-
     private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
     private final Map<String, Long> terminalAt = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> labels = new ConcurrentHashMap<>();
@@ -54,7 +52,12 @@ final class PodTimeline implements AutoCloseable {
 
     /** Latest first sighting of a member pod of (search, generation); empty if none. */
     OptionalLong lastCreated(String search, int generation) {
-        return members(search, generation).mapToLong(n -> firstSeen.get(n)).max();
+        return lastCreated(PodLabels.SEARCH, search, generation);
+    }
+
+    /** As {@link #lastCreated(String, int)}, for pods grouped by another label. */
+    OptionalLong lastCreated(String groupLabel, String group, int generation) {
+        return members(groupLabel, group, generation).mapToLong(n -> firstSeen.get(n)).max();
     }
 
     OptionalLong firstCreated(String search, int generation) {
@@ -71,13 +74,21 @@ final class PodTimeline implements AutoCloseable {
     }
 
     long memberPods(String search, int generation) {
-        return members(search, generation).count();
+        return memberPods(PodLabels.SEARCH, search, generation);
+    }
+
+    long memberPods(String groupLabel, String group, int generation) {
+        return members(groupLabel, group, generation).count();
     }
 
     private java.util.stream.Stream<String> members(String search, int generation) {
+        return members(PodLabels.SEARCH, search, generation);
+    }
+
+    private java.util.stream.Stream<String> members(String groupLabel, String group, int generation) {
         String g = Integer.toString(generation);
         return labels.entrySet().stream()
-                .filter(e -> search.equals(e.getValue().get(PodLabels.SEARCH))
+                .filter(e -> group.equals(e.getValue().get(groupLabel))
                         && PodLabels.ROLE_MEMBER.equals(e.getValue().get(PodLabels.ROLE))
                         && g.equals(e.getValue().get(PodLabels.GENERATION)))
                 .map(Map.Entry::getKey);

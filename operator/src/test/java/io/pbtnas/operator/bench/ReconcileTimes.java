@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ReconcileTimes implements Metrics {
     private final Map<ResourceID, Long> submittedAt = new ConcurrentHashMap<>();
-    private final Map<ResourceID, Long> startedAt = new ConcurrentHashMap<>();
+    // Per thread, not per resource: JOSDK may start the resource's next execution on another thread
+    // (from eventProcessingFinished) before this one reports reconciliationFinished.
+    private final ThreadLocal<Long> startedAt = new ThreadLocal<>();
     private final List<Long> body = new ArrayList<>();
     private final List<Long> execution = new ArrayList<>();
     private final List<Long> queued = new ArrayList<>();
@@ -31,7 +33,7 @@ final class ReconcileTimes implements Metrics {
     public void reconciliationStarted(HasMetadata resource, Map<String, Object> metadata) {
         long now = System.nanoTime();
         ResourceID id = ResourceID.fromResource(resource);
-        startedAt.put(id, now);
+        startedAt.set(now);
         Long submitted = submittedAt.remove(id);
         if (submitted != null) {
             add(queued, now - submitted);
@@ -40,7 +42,8 @@ final class ReconcileTimes implements Metrics {
 
     @Override
     public void reconciliationFinished(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
-        Long started = startedAt.remove(ResourceID.fromResource(resource));
+        Long started = startedAt.get();
+        startedAt.remove();
         if (started != null) {
             add(execution, System.nanoTime() - started);
         }

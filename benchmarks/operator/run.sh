@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Benchmarks 3 and 4: the operator on a real kube-apiserver (testkit), with a test kubelet whose
+# trainers finish at once. Results: benchmarks/results/operator/{turnaround,scale}.{json,md} + MACHINE.md.
+#
+#   benchmarks/operator/run.sh                 # both (each in its own JVM and API server), ~10 min
+#   benchmarks/operator/run.sh turnaround      # 3: population 64, 6 generations x 3 repetitions
+#   benchmarks/operator/run.sh scale           # 4: 20 searches x 50 members x 4 generations
+#   benchmarks/operator/run.sh scale -Dpbtnas.bench.searches=10 -Dpbtnas.bench.timeoutMinutes=5
+#
+# Knobs (-D...): pbtnas.bench.{population,generations,repetitions,floorRuns} for turnaround;
+# pbtnas.bench.{searches,members,generations,timeoutMinutes,idleSeconds} for scale;
+# pbtnas.bench.out=DIR (default benchmarks/results/operator). Needs test-env/build.sh run once.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+which="${1:-all}"
+[ $# -gt 0 ] && shift
+case "$which" in
+  turnaround) classes=(GenerationTurnaroundBenchmark) ;;
+  scale) classes=(ScaleBenchmark) ;;
+  all) classes=(GenerationTurnaroundBenchmark ScaleBenchmark) ;;
+  *) echo "usage: $0 [turnaround|scale|all] [-Dpbtnas.bench.KEY=VALUE ...]" >&2; exit 2 ;;
+esac
+# The operator's tests need these modules installed (a no-op when they are up to date is not
+# cheap on 2 cores, so only when missing; PBTNAS_BENCH_BUILD=1 forces it).
+if [ "${PBTNAS_BENCH_BUILD:-0}" = 1 ] || [ ! -d "${HOME}/.m2/repository/io/pbtnas/pbtnas-testkit" ]; then
+  ./mvnw -q -B -ntp -pl core,trainer-image,testkit,cli install -DskipTests
+fi
+mkdir -p benchmarks/results/operator
+for c in "${classes[@]}"; do
+  # One JVM (and one fresh API server) per benchmark: the scale run must not inherit the other's pods.
+  ./mvnw -B -ntp -pl operator test -Dtest="$c" -Dsurefire.failIfNoSpecifiedTests=false -Dpbtnas.bench=true "$@"
+done
+benchmarks/machine.sh > benchmarks/results/operator/MACHINE.md
+echo "results: benchmarks/results/operator/"
