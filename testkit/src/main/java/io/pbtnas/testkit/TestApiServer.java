@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,6 +23,8 @@ import java.util.Map;
  * shutdown hook; tests stay independent by using a namespace each (see {@link WithKubeApiServer}).
  */
 public final class TestApiServer implements AutoCloseable {
+
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
   private static TestApiServer shared;
 
@@ -42,12 +45,36 @@ public final class TestApiServer implements AutoCloseable {
         // no default route on some CI machines: without these the API server cannot pick an address
         .withApiServerFlag("--advertise-address", "127.0.0.1")
         .withApiServerFlag("--bind-address", "127.0.0.1")
-        .withStartupTimeout(120_000)
+        .withStartupTimeout((int) STARTUP_TIMEOUT.toMillis())
         .build());
+    sleep(delayBeforeStart(LocalTime.now(), STARTUP_TIMEOUT));
     long t0 = System.nanoTime();
     server.start();
     this.startupTime = Duration.ofNanos(System.nanoTime() - t0);
     this.kubeConfigYaml = server.getKubeConfigYaml();
+  }
+
+  /**
+   * kube-api-test 7.5.2 keeps its startup deadline as a {@link LocalTime} (start + timeout), which
+   * wraps at midnight: a start that begins less than the timeout before midnight "does not start
+   * properly" at once (seen in CI at 23:59). Starting after midnight instead avoids the false failure.
+   */
+  static Duration delayBeforeStart(LocalTime now, Duration timeout) {
+    Duration toMidnight = Duration.between(now, LocalTime.MAX).plusNanos(1);
+    Duration margin = timeout.plusSeconds(5);
+    return toMidnight.compareTo(margin) < 0 ? toMidnight.plusSeconds(1) : Duration.ZERO;
+  }
+
+  private static void sleep(Duration d) {
+    if (d.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for midnight to pass before starting the API server", e);
+    }
   }
 
   /** Starts a private server; close it when done. Prefer {@link #shared()}. */
