@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pbtnas.operator.it.Harness;
 import io.pbtnas.operator.it.KubeApiServerResource;
 import io.pbtnas.testkit.TestApiServer;
 import io.pbtnas.testkit.kubelet.Launcher;
@@ -73,29 +74,10 @@ final class BenchCluster implements AutoCloseable {
                 .build();
     }
 
-    /** A search whose pods all fit at once (parallelism = population). */
+    /** A search whose pods all fit at once (parallelism = population): the integration tests' manifest. */
     static String searchYaml(String name, int population, int generations) {
-        return """
-                apiVersion: pbtnas.io/v1alpha1
-                kind: PbtNasSearch
-                metadata: {name: %s}
-                spec:
-                  population: %d
-                  generations: %d
-                  parallelism: %d
-                  seed: 7
-                  selection: {replaceFraction: 0.25, parentFraction: 0.25}
-                  mixing: {layerSwapProbability: 0.5, shrink: 0.4, perturb: 0.1}
-                  searchSpace:
-                    genes:
-                      - {name: cell0, options: [conv3x3, conv5x5, sepconv3x3, dilconv3x3, maxpool, skip]}
-                      - {name: cell1, options: [conv3x3, conv5x5, sepconv3x3, dilconv3x3, maxpool, skip]}
-                  trainer:
-                    image: %s
-                    task: fashion-mnist
-                    resources: {requests: {cpu: "1"}}
-                  storage: {persistentVolumeClaim: {claimName: checkpoints}}
-                """.formatted(name, population, generations, population, TRAINER_IMAGE);
+        return Harness.searchYaml(name, TRAINER_IMAGE, population, generations, "{}",
+                "  parallelism: " + population + "\n");
     }
 
     /** Stops the kubelet (kills nothing: every pod has ended by then) so its caches can be collected. */
