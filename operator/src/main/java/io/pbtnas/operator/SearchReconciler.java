@@ -30,12 +30,17 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -53,6 +58,12 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     public static final String NAME = "pbtnassearch";
     static final String REPORTED = "pbtnas.io/failure-reported";
     private static final Logger LOG = Logger.getLogger(SearchReconciler.class);
+    // Shared by all searches: bounds the concurrent pod writes one operator sends to the API server.
+    private static final ExecutorService POD_WRITERS = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "pbtnas-pod-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final KubernetesClient client;
     private final OperatorConfig.Settings config;
@@ -160,6 +171,7 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
                 .filter(p -> wanted.contains(p.getMetadata().getName()) && PodObserver.isActive(p)).count();
         int parallelism = spec.parallelism();
         Duration wait = null;
+        List<Pod> toCreate = new ArrayList<>();
         for (Action.Train train : trains) {
             String podName = PodLabels.memberPodName(name, train.member(), train.generation(), train.attempt());
             if (byName.containsKey(podName)) {
@@ -173,10 +185,33 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
                 wait = wait == null || remaining.compareTo(wait) < 0 ? remaining : wait;
                 continue;
             }
-            create(search, pods.memberPod(search, spec, train));
+            toCreate.add(pods.memberPod(search, spec, train));
             active++;
         }
+        createAll(search, toCreate);
         return wait;
+    }
+
+    /**
+     * A generation's pods are independent, so they are created a few at a time rather than one
+     * after another: the turnaround between generations is then not N sequential round trips.
+     */
+    private void createAll(PbtNasSearch search, List<Pod> toCreate) {
+        if (toCreate.size() <= 1) {
+            toCreate.forEach(pod -> create(search, pod));
+            return;
+        }
+        List<CompletableFuture<Void>> writes = toCreate.stream()
+                .map(pod -> CompletableFuture.runAsync(() -> create(search, pod), POD_WRITERS)).toList();
+        try {
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            // The pods that were created stay: the next reconcile sees them and creates only the rest.
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /** Once complete: one export pod writes best/ and history.json (retried like a member pod). */
