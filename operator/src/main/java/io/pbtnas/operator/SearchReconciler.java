@@ -46,7 +46,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Observe (member pods → results), decide ({@link Engine#decide}), apply (create/delete pods, patch
- * status, emit events). No state is kept in memory: a fresh instance resumes from status and pods.
+ * status, emit events). Pods are read from the informer cache; the only state in memory is which pods were
+ * just created ({@link RecentPods}), so a fresh instance resumes from status and pods alone.
  */
 @ControllerConfiguration(name = SearchReconciler.NAME)
 @RBACRule(apiGroups = "", resources = "pods", verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH,
@@ -58,6 +59,8 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     public static final String NAME = "pbtnassearch";
     static final String REPORTED = "pbtnas.io/failure-reported";
     private static final Logger LOG = Logger.getLogger(SearchReconciler.class);
+    // Far longer than an informer lags behind a create; bounds what a pod deleted unseen leaves behind.
+    private static final Duration RECENT_TTL = Duration.ofMinutes(2);
     // Shared by all searches: bounds the concurrent pod writes one operator sends to the API server.
     private static final ExecutorService POD_WRITERS = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "pbtnas-pod-writer");
@@ -71,6 +74,7 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     private final SearchEvents events;
     private final SearchMetrics metrics;
     private final Clock clock;
+    private final RecentPods recent;
 
     @Inject
     public SearchReconciler(KubernetesClient client, OperatorConfig config, SearchMetrics metrics) {
@@ -84,6 +88,7 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         this.events = new SearchEvents(client);
         this.metrics = metrics;
         this.clock = clock;
+        this.recent = new RecentPods(clock, RECENT_TTL);
     }
 
     @Override
@@ -101,13 +106,13 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     public UpdateControl<PbtNasSearch> reconcile(PbtNasSearch search, Context<PbtNasSearch> context) {
         long start = System.nanoTime();
         try {
-            return reconcileOnce(search);
+            return reconcileOnce(search, context);
         } finally {
             metrics.reconcileTimer().record(Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    private UpdateControl<PbtNasSearch> reconcileOnce(PbtNasSearch search) {
+    private UpdateControl<PbtNasSearch> reconcileOnce(PbtNasSearch search, Context<PbtNasSearch> context) {
         String ns = search.getMetadata().getNamespace();
         String name = search.getMetadata().getName();
         long observedGeneration = Objects.requireNonNullElse(search.getMetadata().getGeneration(), 0L);
@@ -124,13 +129,13 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
             return patchIfChanged(search, old, failed);
         }
 
-        List<Pod> memberPods = memberPods(ns, name);
+        List<Pod> memberPods = pods(context, ns, name, PodLabels.ROLE_MEMBER);
         List<MemberResult> results = PodObserver.results(memberPods);
         reportFailures(search, memberPods);
 
         Decision decision = Engine.decide(spec, old, results);
         Duration wait = applyPods(search, spec, memberPods, decision.actions());
-        ExportDecision.Result export = applyExport(search, spec, decision.status(), old);
+        ExportDecision.Result export = applyExport(search, context, spec, decision.status(), old);
         if (export.retryIn() != null && (wait == null || export.retryIn().compareTo(wait) < 0)) {
             wait = export.retryIn();
         }
@@ -215,15 +220,13 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     }
 
     /** Once complete: one export pod writes best/ and history.json (retried like a member pod). */
-    private ExportDecision.Result applyExport(PbtNasSearch search, SearchSpec spec, SearchStatus engine,
-            SearchStatus old) {
+    private ExportDecision.Result applyExport(PbtNasSearch search, Context<PbtNasSearch> context, SearchSpec spec,
+            SearchStatus engine, SearchStatus old) {
         String name = search.getMetadata().getName();
         boolean done = old != null && old.condition(ExportDecision.EXPORTED).map(c -> "True".equals(c.status()))
                 .orElse(false);
         List<Pod> exportPods = engine.phase() != Phase.COMPLETE || done ? List.of()
-                : client.pods().inNamespace(search.getMetadata().getNamespace())
-                        .withLabel(PodLabels.SEARCH, name).withLabel(PodLabels.ROLE, PodLabels.ROLE_EXPORT)
-                        .list().getItems();
+                : pods(context, search.getMetadata().getNamespace(), name, PodLabels.ROLE_EXPORT);
         ExportDecision.Result r = ExportDecision.decide(name, engine, old, exportPods,
                 spec.failurePolicy().maxRetries(), Instant.now(clock), config::backoff);
         r.create().ifPresent(attempt -> create(search, pods.exportPod(search, spec, engine, attempt)));
@@ -245,7 +248,7 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
 
     private void create(PbtNasSearch search, Pod pod) {
         try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+            recent.created(client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create());
             metrics.podStarted(search.getMetadata().getNamespace(), search.getMetadata().getName());
             LOG.debugf("created pod %s", pod.getMetadata().getName());
         } catch (KubernetesClientException e) {
@@ -258,6 +261,7 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     private void delete(Pod pod) {
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+            recent.deleted(pod);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
@@ -316,12 +320,18 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         return UpdateControl.patchStatus(patch);
     }
 
-    private List<Pod> memberPods(String ns, String name) {
-        // Read from the API server, not the informer cache: a pod created a moment ago must be seen,
-        // or the next reconcile would count one parallelism slot too few.
-        return client.pods().inNamespace(ns)
-                .withLabel(PodLabels.SEARCH, name).withLabel(PodLabels.ROLE, PodLabels.ROLE_MEMBER)
-                .list().getItems();
+    /**
+     * One search's pods of one role from the informer cache, which is at least as fresh as the event that
+     * started this reconcile, plus the pods created here that it does not show yet. A LIST per reconcile
+     * would cost a round trip and the full pod list (tens of KiB per pod) every time.
+     */
+    private List<Pod> pods(Context<PbtNasSearch> context, String ns, String name, String role) {
+        List<Pod> cached = context.getSecondaryResources(Pod.class).stream()
+                .filter(p -> ns.equals(p.getMetadata().getNamespace()))
+                .filter(p -> name.equals(p.getMetadata().getLabels().get(PodLabels.SEARCH)))
+                .filter(p -> role.equals(p.getMetadata().getLabels().get(PodLabels.ROLE)))
+                .toList();
+        return recent.withCached(ns, name, role, cached);
     }
 
     @Override
@@ -338,6 +348,7 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(1000);
         }
         metrics.forget(ns, name);
+        recent.forget(ns, name);
         SearchSpec spec = search.getSpec().withDefaults();
         if (spec.storage() == null || spec.storage().retention() != StorageSpec.Retention.DELETE) {
             return DeleteControl.defaultDelete();

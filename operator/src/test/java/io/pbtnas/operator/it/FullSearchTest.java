@@ -28,6 +28,7 @@ import io.restassured.RestAssured;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,9 @@ class FullSearchTest {
             assertEquals(24, pods.size(), h.podSummary("fmnist"));
             long withInit = pods.stream().filter(p -> !p.getSpec().getInitContainers().isEmpty()).count();
             assertEquals(4, withInit);
+            // parallelism 2: never more member pods at once, even though pods are read from the informer
+            // cache, which may not show a pod created a moment ago; and the slots are used.
+            assertEquals(2, mostAtOnce(pods), h.podSummary("fmnist"));
             for (Pod p : pods) {
                 assertEquals(search.getMetadata().getUid(), p.getMetadata().getOwnerReferences().get(0).getUid());
                 assertEquals(PodFactory.TRAINER, p.getSpec().getContainers().get(0).getName());
@@ -145,5 +149,32 @@ class FullSearchTest {
             assertTrue(metrics.contains("pbtnas_pods_started_total"), "no pods-started counter");
             RestAssured.get("/q/health/ready").then().statusCode(200);
         }
+    }
+
+    /**
+     * The most pods alive at one moment. Times are whole seconds (created rounded down, finished rounded
+     * down), so a pod counted at a creation second was alive just before the next second: a lower bound,
+     * never an over-count.
+     */
+    private static int mostAtOnce(List<Pod> pods) {
+        int most = 0;
+        for (Pod q : pods) {
+            Instant t = Instant.parse(q.getMetadata().getCreationTimestamp());
+            int alive = 0;
+            for (Pod p : pods) {
+                if (!Instant.parse(p.getMetadata().getCreationTimestamp()).isAfter(t) && finishedAt(p).isAfter(t)) {
+                    alive++;
+                }
+            }
+            most = Math.max(most, alive);
+        }
+        return most;
+    }
+
+    private static Instant finishedAt(Pod pod) {
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(cs -> PodFactory.TRAINER.equals(cs.getName()))
+                .map(cs -> Instant.parse(cs.getState().getTerminated().getFinishedAt()))
+                .findFirst().orElseThrow(() -> new AssertionError("no finish time on " + pod.getMetadata().getName()));
     }
 }
