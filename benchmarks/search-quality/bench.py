@@ -137,6 +137,33 @@ def score_at(member: dict, g: int):
     return scores[i] if 0 <= i < len(scores) else None
 
 
+def replacements(status: dict) -> list:
+    """Every child the method made: who replaced whom, from which parents, and which genes changed."""
+    out = []
+    for m in status["members"]:
+        for e in m.get("lineage") or []:
+            if e.get("kind") == "initial":
+                continue
+            out.append({"member": m["id"], "generation": e.get("generation"), "kind": e.get("kind"),
+                        "parent": e.get("parent"), "donor": e.get("donor"),
+                        "swappedGenes": e.get("swappedGenes") or [],
+                        "resampledGenes": e.get("resampledGenes") or []})
+    return sorted(out, key=lambda r: (r["generation"], r["member"]))
+
+
+def is_exact_copy(r: dict) -> bool:
+    """A child whose weights and genome are its parent's: no gene taken from a donor or resampled."""
+    return r["kind"] in ("mix", "copy") and not r["swappedGenes"] and not r["resampledGenes"]
+
+
+def cmd_add_replacements(a) -> None:
+    """Adds `replacements` to a raw result collected before that field existed (from its run's status.json)."""
+    status = json.loads((Path(a.work) / "status.json").read_text(encoding="utf-8"))
+    raw = json.loads(Path(a.raw).read_text(encoding="utf-8"))
+    raw["replacements"] = replacements(status)
+    write_atomic(Path(a.raw), json.dumps(raw, indent=2) + "\n")
+
+
 def cmd_collect(a) -> None:
     work = Path(a.work)
     status = json.loads((work / "status.json").read_text(encoding="utf-8"))
@@ -162,6 +189,7 @@ def cmd_collect(a) -> None:
         "wallSeconds": a.seconds, "resumed": a.resumed == 1, "loadAverage": a.load,
         "finalBestWasReplaced": bool(next(m for m in status["members"] if m["id"] == best["member"]).get("replacedAt")),
         "failedMemberGenerations": sum(len(m.get("failedAt") or []) for m in status["members"]),
+        "replacements": replacements(status),
     }
     write_atomic(Path(a.out), json.dumps(raw, indent=2) + "\n")
 
@@ -201,8 +229,11 @@ def cmd_summarize(a) -> None:
         val = [r["finalBest"]["validationScore"] for r in rs]
         curve = [mean_std([r["bestValidationPerGeneration"][g] for r in rs]) for g in range(gens)]
         curves[m] = curve
+        children = [c for r in rs for c in r.get("replacements", [])]
+        copies = "—" if m == "random" or any("replacements" not in r for r in rs) else \
+            f"{sum(1 for c in children if is_exact_copy(c))}/{len(children)}"
         rows.append((m, rs, mean_std(test), mean_std(val), sum(r["wallSeconds"] for r in rs),
-                     sum(1 for r in rs if best_was_replaced(r))))
+                     sum(1 for r in rs if best_was_replaced(r)), copies))
     pbt = next((row for row in rows if row[0] == "pbt-nas"), None)
     lines = [f"# Search quality on Fashion-MNIST — scale `{settings['scale']}`", ""]
     if settings["scale"] != "full":
@@ -211,6 +242,7 @@ def cmd_summarize(a) -> None:
                   "a reproduction of the paper's comparison. The full comparison is "
                   "`benchmarks/search-quality/run.sh --scale full`.", ""]
     s = settings
+    swap = s["methods"]["pbt-nas"]["mixing"]["layerSwapProbability"]
     seeds_done = sorted({r["seed"] for rs in runs.values() for r in rs})
     missing = [m for m in METHODS if m not in runs]
     if len(seeds_done) < 3 or missing:
@@ -226,9 +258,9 @@ def cmd_summarize(a) -> None:
               "The same seed gives every method the same initial population and generation-0 training.", "",
               "| method | seeds | test acc. of final best (mean ± std) | its validation score (mean ± std) "
               "| per seed: test acc. | Δ test vs PBT-NAS (paired) | final best is a replaced member "
-              "| wall time (s, all seeds) |",
-              "|---|---|---|---|---|---|---|---|"]
-    for m, rs, (tm, ts), (vm, vs), wall, replaced in rows:
+              "| children that are exact copies | wall time (s, all seeds) |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for m, rs, (tm, ts), (vm, vs), wall, replaced, copies in rows:
         per_seed = ", ".join(f"{r['seed']}: {r['finalBest']['testAccuracy']:.4f}" for r in rs)
         delta = "—"
         if pbt and m != "pbt-nas":
@@ -239,7 +271,7 @@ def cmd_summarize(a) -> None:
                 delta = f"{dm:+.4f} ± {ds:.4f}"
         resumed = "*" if any(r["resumed"] for r in rs) else ""
         lines.append(f"| {METHODS[m]['label']} | {len(rs)} | {tm:.4f} ± {ts:.4f} | {vm:.4f} ± {vs:.4f} "
-                     f"| {per_seed} | {delta} | {replaced}/{len(rs)} | {wall:.0f}{resumed} |")
+                     f"| {per_seed} | {delta} | {replaced}/{len(rs)} | {copies} | {wall:.0f}{resumed} |")
     lines += ["", "Best validation score per generation (mean ± std over seeds):", "",
               "| method | " + " | ".join(f"gen {g}" for g in range(gens)) + " |",
               "|---|" + "---|" * gens]
@@ -250,7 +282,15 @@ def cmd_summarize(a) -> None:
     lines += ["", "*Final best is a replaced member*: in how many seeds the best network at the end had been created "
               "by the method (a mix, mutation or re-initialisation) rather than being one of the initial random "
               "networks that was never replaced. When it is not, that network is one random search also trains for "
-              "the same seed (same architecture, same trainer seeds, same training), so the two can tie exactly."]
+              "the same seed (same architecture, same trainer seeds, same training), so the two can tie exactly.",
+              "",
+              "*Children that are exact copies*: children (all seeds) in which no gene was taken from the donor "
+              "(or, for mutation, the 'change nothing' branch), so the child is its parent: same genome, same "
+              f"weights, whatever λ and γ are. Each gene swaps with probability `layerSwapProbability` ({swap}), so "
+              f"with {s['searchSpace']['genes']} genes a child copies its parent with probability "
+              f"{1 - swap:g}^{s['searchSpace']['genes']} = {(1 - swap) ** s['searchSpace']['genes']:.2f}. Those children are "
+              "identical in PBT-NAS, copy-exactly and re-initialise for the same seed, which is why these "
+              "methods can tie."]
     if any(r["resumed"] for rs in runs.values() for r in rs):
         lines += ["", "\\* includes a run that was interrupted and resumed: its wall time counts the resumed part only."]
     lines += ["", f"Failed member-generations across all runs: {failures}.",
@@ -342,10 +382,14 @@ def main() -> None:
     c.add_argument("--seconds", type=float, required=True)
     c.add_argument("--resumed", type=int, default=0)
     c.add_argument("--load", default=None, help="load averages at the start and end of the run")
+    r = sub.add_parser("add-replacements")
+    r.add_argument("--work", required=True)
+    r.add_argument("--raw", required=True)
     s = sub.add_parser("summarize")
     s.add_argument("--results", required=True)
     a = p.parse_args()
-    {"manifests": cmd_manifests, "collect": cmd_collect, "summarize": cmd_summarize}[a.cmd](a)
+    {"manifests": cmd_manifests, "collect": cmd_collect, "add-replacements": cmd_add_replacements,
+     "summarize": cmd_summarize}[a.cmd](a)
 
 
 if __name__ == "__main__":
