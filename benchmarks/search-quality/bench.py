@@ -50,7 +50,8 @@ SCALES = {
         "population": 8, "generations": 8, "epochsPerGeneration": 1, "genes": 4,
         "trainerArgs": {"batchSize": 64, "learningRate": 0.002, "width": 8,
                         "trainSubset": 6000, "validationSubset": 2000, "testSubset": 64},
-        "estimate": "about 2-2.5 h (seed 1 alone took 38 min at load 2.5-9) for 6 methods x 3 seeds with --parallel 2 --threads 1 on 2 cores: one member-epoch "
+        "estimate": "about 2 h for 6 methods x 3 seeds with --parallel 2 --threads 1 on 2 cores (measured: about "
+                    "1 h 50 min in all; seed 1's six runs took 38 min at load 2.5-9, seed 3's 26 min at load 2-3): one member-epoch "
                     "of this configuration took 14 s wall (JVM start to exit) with 1 thread at load average 5, and "
                     "a run is 64 member-epochs, 2 at a time",
     },
