@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Search quality on Fashion-MNIST with equal compute for every method (benchmarks/README.md).
 #
-#   benchmarks/search-quality/run.sh [--scale smoke|full] [--seeds 1,2,3] [--methods LIST]
+#   benchmarks/search-quality/run.sh [--scale smoke|full|wide] [--seeds 1,2,3] [--methods LIST]
 #                                    [--parallel 2] [--threads 1] [--work DIR] [--results DIR]
 #
 # For every (method, seed): writes the manifest from template.yaml, runs `pbtnas run` on it (resuming an
@@ -35,8 +35,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$scale" in
-  smoke|full) ;;
-  *) echo "run.sh: --scale must be smoke or full (got '${scale}')" >&2; exit 2 ;;
+  smoke|full|wide) ;;
+  *) echo "run.sh: --scale must be smoke, full or wide (got '${scale}')" >&2; exit 2 ;;
 esac
 echo "search-quality: scale $scale$([ "$scale" = smoke ] && echo ' (the default; --scale full for the comparison)')"
 work="${work:-$repo/benchmarks/work/search-quality/$scale}"
