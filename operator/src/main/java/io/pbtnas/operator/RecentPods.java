@@ -45,31 +45,28 @@ final class RecentPods {
         if (search == null) {
             return;
         }
-        Map<String, Entry> recent = bySearch.get(key(pod.getMetadata().getNamespace(), search));
-        if (recent != null) {
+        // Drops the search's map once empty, so a deleted search leaves nothing behind.
+        bySearch.computeIfPresent(key(pod.getMetadata().getNamespace(), search), (k, recent) -> {
             recent.remove(pod.getMetadata().getName());
-        }
+            return recent.isEmpty() ? null : recent;
+        });
     }
 
     /**
-     * The cached pods of one search and role, plus the ones created here that the cache does not show yet.
+     * All the cached pods of one search, plus the ones created here that the cache does not show yet.
      * Entries the cache has caught up with, or that are older than the ttl, are dropped.
      */
-    List<Pod> withCached(String namespace, String search, String role, List<Pod> cached) {
+    List<Pod> withCached(String namespace, String search, List<Pod> cached) {
         List<Pod> pods = new ArrayList<>(cached);
         Map<String, Entry> recent = bySearch.get(key(namespace, search));
-        if (recent == null || recent.isEmpty()) {
+        if (recent == null) {
             return pods;
         }
         Set<String> seen = new HashSet<>();
         cached.forEach(p -> seen.add(p.getMetadata().getName()));
         Instant expired = Instant.now(clock).minus(ttl);
         recent.entrySet().removeIf(e -> seen.contains(e.getKey()) || e.getValue().createdAt().isBefore(expired));
-        for (Entry e : recent.values()) {
-            if (role.equals(e.pod().getMetadata().getLabels().get(PodLabels.ROLE))) {
-                pods.add(e.pod());
-            }
-        }
+        recent.values().forEach(e -> pods.add(e.pod()));
         return pods;
     }
 

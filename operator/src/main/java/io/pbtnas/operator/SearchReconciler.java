@@ -19,7 +19,6 @@ import io.pbtnas.core.engine.Decision;
 import io.pbtnas.core.engine.Engine;
 import io.pbtnas.core.engine.MemberResult;
 import io.pbtnas.core.engine.Outcome;
-import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.model.SpecValidator;
@@ -129,13 +128,15 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
             return patchIfChanged(search, old, failed);
         }
 
-        List<Pod> memberPods = pods(context, ns, name, PodLabels.ROLE_MEMBER);
+        List<Pod> searchPods = pods(context, ns, name);
+        List<Pod> memberPods = withRole(searchPods, PodLabels.ROLE_MEMBER);
         List<MemberResult> results = PodObserver.results(memberPods);
         reportFailures(search, memberPods);
 
         Decision decision = Engine.decide(spec, old, results);
         Duration wait = applyPods(search, spec, memberPods, decision.actions());
-        ExportDecision.Result export = applyExport(search, context, spec, decision.status(), old);
+        ExportDecision.Result export = applyExport(search, withRole(searchPods, PodLabels.ROLE_EXPORT), spec,
+                decision.status(), old);
         if (export.retryIn() != null && (wait == null || export.retryIn().compareTo(wait) < 0)) {
             wait = export.retryIn();
         }
@@ -220,14 +221,9 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     }
 
     /** Once complete: one export pod writes best/ and history.json (retried like a member pod). */
-    private ExportDecision.Result applyExport(PbtNasSearch search, Context<PbtNasSearch> context, SearchSpec spec,
+    private ExportDecision.Result applyExport(PbtNasSearch search, List<Pod> exportPods, SearchSpec spec,
             SearchStatus engine, SearchStatus old) {
-        String name = search.getMetadata().getName();
-        boolean done = old != null && old.condition(ExportDecision.EXPORTED).map(c -> "True".equals(c.status()))
-                .orElse(false);
-        List<Pod> exportPods = engine.phase() != Phase.COMPLETE || done ? List.of()
-                : pods(context, search.getMetadata().getNamespace(), name, PodLabels.ROLE_EXPORT);
-        ExportDecision.Result r = ExportDecision.decide(name, engine, old, exportPods,
+        ExportDecision.Result r = ExportDecision.decide(search.getMetadata().getName(), engine, old, exportPods,
                 spec.failurePolicy().maxRetries(), Instant.now(clock), config::backoff);
         r.create().ifPresent(attempt -> create(search, pods.exportPod(search, spec, engine, attempt)));
         return r;
@@ -321,17 +317,16 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     }
 
     /**
-     * One search's pods of one role from the informer cache, which is at least as fresh as the event that
-     * started this reconcile, plus the pods created here that it does not show yet. A LIST per reconcile
-     * would cost a round trip and the full pod list (tens of KiB per pod) every time.
+     * The search's pods from the informer cache (mapped to it by label; at least as fresh as the event
+     * that started this reconcile), plus the pods created here that it does not show yet. A LIST per
+     * reconcile would cost a round trip and the full pod list (tens of KiB per pod) every time.
      */
-    private List<Pod> pods(Context<PbtNasSearch> context, String ns, String name, String role) {
-        List<Pod> cached = context.getSecondaryResources(Pod.class).stream()
-                .filter(p -> ns.equals(p.getMetadata().getNamespace()))
-                .filter(p -> name.equals(p.getMetadata().getLabels().get(PodLabels.SEARCH)))
-                .filter(p -> role.equals(p.getMetadata().getLabels().get(PodLabels.ROLE)))
-                .toList();
-        return recent.withCached(ns, name, role, cached);
+    private List<Pod> pods(Context<PbtNasSearch> context, String ns, String name) {
+        return recent.withCached(ns, name, List.copyOf(context.getSecondaryResources(Pod.class)));
+    }
+
+    private static List<Pod> withRole(List<Pod> pods, String role) {
+        return pods.stream().filter(p -> role.equals(p.getMetadata().getLabels().get(PodLabels.ROLE))).toList();
     }
 
     @Override

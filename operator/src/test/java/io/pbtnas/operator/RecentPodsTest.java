@@ -35,26 +35,29 @@ class RecentPodsTest {
         Pod b = member("ns", "s", 1);
         recent.created(a);
         recent.created(b);
-        assertEquals(List.of("s-m0-g0-a0", "s-m1-g0-a0"), names(recent.withCached("ns", "s", "member", List.of())));
+        assertEquals(List.of("s-m0-g0-a0", "s-m1-g0-a0"), names(recent.withCached("ns", "s", List.of())));
         // The cache caught up with a: it comes from the cache, not twice, and is no longer kept here.
-        assertEquals(List.of("s-m0-g0-a0", "s-m1-g0-a0"), names(recent.withCached("ns", "s", "member", List.of(a))));
+        assertEquals(List.of("s-m0-g0-a0", "s-m1-g0-a0"), names(recent.withCached("ns", "s", List.of(a))));
         assertEquals(1, recent.size());
-        assertEquals(List.of("s-m0-g0-a0", "s-m1-g0-a0"), names(recent.withCached("ns", "s", "member", List.of(a, b))));
+        assertEquals(List.of("s-m0-g0-a0", "s-m1-g0-a0"), names(recent.withCached("ns", "s", List.of(a, b))));
         assertEquals(0, recent.size());
     }
 
     @Test
-    void searchesNamespacesAndRolesAreKeptApart() {
+    void searchesAndNamespacesAreKeptApartAndEveryRoleIsKept() {
         recent.created(member("ns", "s", 0));
         recent.created(member("other", "s", 1));
         recent.created(member("ns", "t", 2));
-        recent.created(pod("ns", PodLabels.exportPodName("s", 0), PodLabels.export("s", 0)));
-        assertEquals(List.of("s-m0-g0-a0"), names(recent.withCached("ns", "s", "member", List.of())));
-        assertEquals(List.of("s-export-a0"), names(recent.withCached("ns", "s", "export", List.of())));
-        assertEquals(List.of("s-m1-g0-a0"), names(recent.withCached("other", "s", "member", List.of())));
+        Pod export = pod("ns", PodLabels.exportPodName("s", 0), PodLabels.export("s", 0));
+        recent.created(export);
+        assertEquals(List.of("s-export-a0", "s-m0-g0-a0"), names(recent.withCached("ns", "s", List.of())));
+        // The cache caught up with the export pod only.
+        assertEquals(List.of("s-export-a0", "s-m0-g0-a0"), names(recent.withCached("ns", "s", List.of(export))));
+        assertEquals(3, recent.size());
+        assertEquals(List.of("s-m1-g0-a0"), names(recent.withCached("other", "s", List.of())));
         recent.forget("ns", "s");
-        assertEquals(List.of(), names(recent.withCached("ns", "s", "member", List.of())));
-        assertEquals(List.of("t-m2-g0-a0"), names(recent.withCached("ns", "t", "member", List.of())));
+        assertEquals(List.of(), names(recent.withCached("ns", "s", List.of())));
+        assertEquals(List.of("t-m2-g0-a0"), names(recent.withCached("ns", "t", List.of())));
     }
 
     @Test
@@ -64,9 +67,12 @@ class RecentPodsTest {
         recent.created(a);
         recent.created(b);
         recent.deleted(a);
-        assertEquals(List.of("s-m1-g0-a0"), names(recent.withCached("ns", "s", "member", List.of())));
+        recent.deleted(b);
+        assertEquals(0, recent.size());
+        recent.created(b);
+        assertEquals(List.of("s-m1-g0-a0"), names(recent.withCached("ns", "s", List.of())));
         clock.advance(Duration.ofMinutes(2).plusSeconds(1));
-        assertEquals(List.of(), names(recent.withCached("ns", "s", "member", List.of())));
+        assertEquals(List.of(), names(recent.withCached("ns", "s", List.of())));
         assertEquals(0, recent.size());
     }
 
