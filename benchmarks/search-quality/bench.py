@@ -55,16 +55,13 @@ SCALES = {
                     "of this configuration took 14 s wall (JVM start to exit) with 1 thread at load average 5, and "
                     "a run is 64 member-epochs, 2 at a time",
     },
-    # The full scale on the trainer's default 6-position space: a child copies its parent unchanged
-    # with probability 0.75^6 = 0.18 instead of 0.32, so the weight-inheritance variants separate more.
-    "wide": {
-        "population": 8, "generations": 8, "epochsPerGeneration": 1, "genes": 6,
-        "trainerArgs": {"batchSize": 64, "learningRate": 0.002, "width": 8,
-                        "trainSubset": 6000, "validationSubset": 2000, "testSubset": 64},
-        "estimate": "about 1 h for the paper's ablations (pbt-nas, copy-exactly, reinit, no-new-arch) x 3 seeds "
-                    "with --parallel 2 --threads 1 on 2 cores (measured: 57 min of runs at load 2-3)",
-    },
 }
+# The full scale on the trainer's default 6-position space: a child copies its parent unchanged
+# with probability 0.75^6 = 0.18 instead of 0.32, so the weight-inheritance variants separate more.
+SCALES["wide"] = dict(SCALES["full"], genes=6,
+                      estimate="about 1 h for the paper's ablations (pbt-nas, copy-exactly, reinit, no-new-arch) "
+                               "x 3 seeds with --parallel 2 --threads 1 on 2 cores (measured: 57 min of runs at "
+                               "load 2-3)")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -166,14 +163,6 @@ def is_exact_copy(r: dict) -> bool:
     return r["kind"] in ("mix", "copy") and not r["swappedGenes"] and not r["resampledGenes"]
 
 
-def cmd_add_replacements(a) -> None:
-    """Adds `replacements` to a raw result collected before that field existed (from its run's status.json)."""
-    status = json.loads((Path(a.work) / "status.json").read_text(encoding="utf-8"))
-    raw = json.loads(Path(a.raw).read_text(encoding="utf-8"))
-    raw["replacements"] = replacements(status)
-    write_atomic(Path(a.raw), json.dumps(raw, indent=2) + "\n")
-
-
 def cmd_collect(a) -> None:
     work = Path(a.work)
     status = json.loads((work / "status.json").read_text(encoding="utf-8"))
@@ -209,6 +198,12 @@ def best_was_replaced(raw: dict) -> bool:
     return bool(raw["memberScores"][str(raw["finalBest"]["member"])].get("replacedAt"))
 
 
+def distinct_architectures(rs) -> str:
+    """How many different genomes the population holds after the last generation, seed by seed."""
+    return ", ".join(str(len({json.dumps(m["genome"], sort_keys=True) for m in r["memberScores"].values()}))
+                     for r in rs)
+
+
 def mean_std(xs):
     xs = [x for x in xs if x is not None]
     if not xs:
@@ -239,9 +234,8 @@ def cmd_summarize(a) -> None:
         val = [r["finalBest"]["validationScore"] for r in rs]
         curve = [mean_std([r["bestValidationPerGeneration"][g] for r in rs]) for g in range(gens)]
         curves[m] = curve
-        children = [c for r in rs for c in r.get("replacements", [])]
-        copies = "—" if m == "random" or any("replacements" not in r for r in rs) else \
-            f"{sum(1 for c in children if is_exact_copy(c))}/{len(children)}"
+        children = [c for r in rs for c in r["replacements"]]
+        copies = "—" if m == "random" else f"{sum(1 for c in children if is_exact_copy(c))}/{len(children)}"
         rows.append((m, rs, mean_std(test), mean_std(val), sum(r["wallSeconds"] for r in rs),
                      sum(1 for r in rs if best_was_replaced(r)), copies))
     pbt = next((row for row in rows if row[0] == "pbt-nas"), None)
@@ -267,9 +261,10 @@ def cmd_summarize(a) -> None:
               f"`{json.dumps(s['trainerArgs'])}`; final best network tested on the whole 10,000-image test set. "
               "The same seed gives every method the same initial population and generation-0 training.", "",
               "| method | seeds | test acc. of final best (mean ± std) | its validation score (mean ± std) "
-              "| per seed: test acc. | Δ test vs PBT-NAS (paired) | final best is a replaced member "
-              "| children that are exact copies | wall time (s, all seeds) |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| per seed: test acc. | Δ test vs PBT-NAS (paired; PBT-NAS wins / ties / losses) | final best is a replaced member "
+              "| children that are exact copies | distinct architectures at the end, per seed "
+              "| wall time (s, all seeds) |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for m, rs, (tm, ts), (vm, vs), wall, replaced, copies in rows:
         per_seed = ", ".join(f"{r['seed']}: {r['finalBest']['testAccuracy']:.4f}" for r in rs)
         delta = "—"
@@ -278,10 +273,13 @@ def cmd_summarize(a) -> None:
             d = [r["finalBest"]["testAccuracy"] - by_seed[r["seed"]] for r in rs if r["seed"] in by_seed]
             dm, ds = mean_std(d)
             if dm is not None:
-                delta = f"{dm:+.4f} ± {ds:.4f}"
+                # PBT-NAS wins / ties / losses against this method, seed by seed.
+                delta = (f"{dm:+.4f} ± {ds:.4f} ({sum(x < 0 for x in d)} / {sum(x == 0 for x in d)} / "
+                         f"{sum(x > 0 for x in d)})")
         resumed = "*" if any(r["resumed"] for r in rs) else ""
         lines.append(f"| {METHODS[m]['label']} | {len(rs)} | {tm:.4f} ± {ts:.4f} | {vm:.4f} ± {vs:.4f} "
-                     f"| {per_seed} | {delta} | {replaced}/{len(rs)} | {copies} | {wall:.0f}{resumed} |")
+                     f"| {per_seed} | {delta} | {replaced}/{len(rs)} | {copies} | {distinct_architectures(rs)} "
+                     f"| {wall:.0f}{resumed} |")
     lines += ["", "Best validation score per generation (mean ± std over seeds):", "",
               "| method | " + " | ".join(f"gen {g}" for g in range(gens)) + " |",
               "|---|" + "---|" * gens]
@@ -392,14 +390,10 @@ def main() -> None:
     c.add_argument("--seconds", type=float, required=True)
     c.add_argument("--resumed", type=int, default=0)
     c.add_argument("--load", default=None, help="load averages at the start and end of the run")
-    r = sub.add_parser("add-replacements")
-    r.add_argument("--work", required=True)
-    r.add_argument("--raw", required=True)
     s = sub.add_parser("summarize")
     s.add_argument("--results", required=True)
     a = p.parse_args()
-    {"manifests": cmd_manifests, "collect": cmd_collect, "add-replacements": cmd_add_replacements,
-     "summarize": cmd_summarize}[a.cmd](a)
+    {"manifests": cmd_manifests, "collect": cmd_collect, "summarize": cmd_summarize}[a.cmd](a)
 
 
 if __name__ == "__main__":
