@@ -43,7 +43,6 @@ BRIDGE=pbtnas0
 ETCD_PORT=12379 ETCD_PEER_PORT=12380 API_PORT=6443
 CNI_BIN_DIR=/usr/lib/cni
 RUNC=/usr/sbin/runc
-# in stop order
 COMPONENTS=(kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver etcd containerd)
 
 KUBECTL="$kube_bin_dir/kubectl"
@@ -116,19 +115,24 @@ start() { # start NAME BINARY ARGS...
   echo $! >"$S/run/$name.pid"
 }
 
-stop_pid() { # stop_pid PID: TERM, then KILL after 10 s
-  local p="$1" i
-  kill -TERM "$p" 2>/dev/null || return 0
-  for i in $(seq 100); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$p" 2>/dev/null || true
-  for i in $(seq 50); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
-}
-
+# stop NAME...: TERM to each (ours only: its command line names the state dir), KILL what is left after 10 s
 stop() {
-  local name="$1" p
-  p="$(pid_of "$name")" || return 0
-  [[ -n "$p" ]] && [[ "$(cat /proc/"$p"/cmdline 2>/dev/null | tr '\0' ' ')" == *"$S"* ]] && stop_pid "$p"
-  rm -f "$S/run/$name.pid"
+  local name p pids=()
+  for name in "$@"; do
+    p="$(pid_of "$name")" || continue
+    if [[ -n "$p" && "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" == *"$S"* ]]; then
+      kill -TERM "$p" 2>/dev/null && pids+=("$p")
+    fi
+    rm -f "$S/run/$name.pid"
+  done
+  local i left
+  for i in $(seq 100); do
+    left=(); for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && left+=("$p"); done
+    [[ ${#left[@]} -eq 0 ]] && return 0
+    sleep 0.1
+  done
+  kill -KILL "${left[@]}" 2>/dev/null || true
+  sleep 0.5
 }
 
 # Our binaries still running for this state dir (a daemon whose pid file was lost, the
@@ -170,13 +174,14 @@ $tail"
 # --- certificates and kubeconfigs ---------------------------------------------------------------
 
 pki() {
-  local d="$S/pki" stamp="ip=$NODE_IP name=$NODE_NAME v=1"
+  local d="$S/pki" stamp="ip=$NODE_IP name=$NODE_NAME v=2"
   if [[ -f "$d/stamp" && "$(cat "$d/stamp")" == "$stamp" ]]; then return 0; fi
   log "certificates for $NODE_NAME ($NODE_IP)"
   rm -rf "$d.tmp"; mkdir -p "$d.tmp"
   (
     cd "$d.tmp"
-    key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
+    # RSA, as kubeadm makes them: a pod's TLS client may not offer ECDSA signatures (busybox's wget does not)
+    key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1.key" 2>/dev/null; }
     key ca
     openssl req -x509 -new -key ca.key -subj "/CN=pbtnas-node-ca" -days 3650 -out ca.crt \
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature"
@@ -202,7 +207,7 @@ pki() {
     cert controller-manager system:kube-controller-manager "" clientAuth
     cert scheduler system:kube-scheduler "" clientAuth
     cert kube-proxy system:kube-proxy "" clientAuth
-    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out sa.key 2>/dev/null
+    key sa
     openssl pkey -in sa.key -pubout -out sa.pub 2>/dev/null
     chmod 600 ./*.key
   ) || die "generating certificates with openssl failed"
@@ -341,6 +346,8 @@ metricsBindAddress: 127.0.0.1:10249
 # leave the kernel's conntrack settings alone (no CAP_SYS_RESOURCE / read-only sysctls here)
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 iptables: {localhostNodePorts: false}
+# NodePorts on the node's own address only
+nodePortAddresses: [primary]
 EOF
 }
 
@@ -405,10 +412,9 @@ wipe_containers() {
 
 down() {
   mkdir -p "$S"
-  local c
-  for c in kube-proxy kubelet kube-scheduler kube-controller-manager; do stop "$c"; done
+  stop kube-proxy kubelet kube-scheduler kube-controller-manager
   if alive containerd && [[ -S "$SOCK" ]]; then wipe_containers; fi
-  for c in kube-apiserver etcd containerd; do stop "$c"; done
+  stop kube-apiserver etcd containerd
   # what is left: shims, daemons without a pid file, pod processes
   local p i
   for i in 1 2 3; do
@@ -544,13 +550,13 @@ locked() { # serialises up/down/acquire/release between processes
 }
 
 acquire() {
-  local pid="${1:?acquire needs the holder's PID}"
+  local pid="${1:?acquire needs the holder PID}"
   up
   mkdir -p "$S/holders"; touch "$S/holders/$pid"
 }
 
 release() {
-  local pid="${1:?release needs the holder's PID}"
+  local pid="${1:?release needs the holder PID}"
   rm -f "$S/holders/$pid"
   if [[ -z "$(live_holders)" ]]; then log "no process holds the node any more: down"; down; else log "still held by $(live_holders | tr '\n' ' ')"; fi
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Small images for the real node's tests, put together by hand with tar (no image builder):
-#   pbtnas-test/busybox:1   Debian's static busybox (sh, wget with TLS): a probe for tests that need a
-#                           shell in a pod, e.g. a call to the API server with the pod's token.
+#   pbtnas-test/busybox:1   Debian's static busybox and openssl (with its libraries): a probe for tests
+#                           that need a shell in a pod, e.g. an HTTPS call to the API server with the
+#                           pod's token (busybox's wget speaks TLS through `openssl s_client`; its own
+#                           TLS client shares no cipher suite with the API server).
 #                           Listed in images/test-env.txt; node.sh up makes it.
 #   --pause: TEST-ONLY registry.k8s.io/pause:3.10.2 (and :3.10), Debian's static catatonit as /pause -P,
 #            listed in images/test-pause.txt. hack/build-images.sh builds the real pause image into
@@ -44,12 +46,17 @@ write_list() { # write_list FILE LINE...
 }
 
 need /bin/busybox busybox-static
-root="$(mktemp -d)"; mkdir -p "$root/bin" "$root/tmp"; chmod 1777 "$root/tmp"; cp /bin/busybox "$root/bin/busybox"
-for a in sh cat echo sleep wget ls id hostname; do ln -s busybox "$root/bin/$a"; done
+need /usr/bin/openssl openssl
+root="$(mktemp -d)"; mkdir -p "$root/bin" "$root/usr/bin" "$root/tmp"; chmod 1777 "$root/tmp"; cp /bin/busybox "$root/bin/busybox"
+for a in sh cat echo sleep wget ls id hostname printf; do ln -s busybox "$root/bin/$a"; done
+cp /usr/bin/openssl "$root/usr/bin/openssl"
+libs="$(ldd /usr/bin/openssl | awk '$2 == "=>" {print $3} $1 ~ /^\// {print $1}')"
+for l in $libs; do mkdir -p "$root$(dirname "$l")"; cp -L "$l" "$root$l"; done
 entrypoint='["/bin/sh"]'; user="0:0"
-busybox="$cache/test-busybox-$(key /bin/busybox).tar"
+busybox="$cache/test-busybox-$( { cat /bin/busybox /usr/bin/openssl $libs; } | sha256sum | cut -c1-12).tar"
 archive "$busybox" pbtnas-test/busybox:1
 rm -rf "$root"
+find "$cache" -maxdepth 1 -name "test-busybox-*.tar" ! -path "$busybox" -delete
 write_list "$cache/test-env.txt" "pbtnas-test/busybox:1 $busybox"
 
 if $pause; then

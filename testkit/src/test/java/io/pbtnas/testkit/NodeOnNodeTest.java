@@ -125,7 +125,8 @@ class NodeOnNodeTest {
   /** Our trainer image when it was imported, else the probe image; fails when neither is on the node. */
   static String shellImage(KubernetesClient client) {
     List<String> names = client.nodes().list().getItems().stream()
-        .flatMap(n -> n.getStatus().getImages().stream()).flatMap(i -> i.getNames().stream()).toList();
+        .flatMap(n -> n.getStatus().getImages().stream()).filter(i -> i.getNames() != null)
+        .flatMap(i -> i.getNames().stream()).toList();
     if (names.contains("docker.io/" + TRAINER_IMAGE)) {
       return TRAINER_IMAGE;
     }
