@@ -15,16 +15,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
 : "${KUBERNETES_VERSION:?missing in test-env/versions.env}" "${ETCD_VERSION:?missing in test-env/versions.env}"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+find_go
 
-log() { echo "[test-env] $*" >&2; }
-die() { echo "[test-env] ERROR: $*" >&2; exit 1; }
-
-GO="$(command -v go || true)"
-if [[ -z "$GO" && -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go; fi
-[[ -n "$GO" ]] || die "Go is not installed (neither 'go' on PATH nor /usr/local/go/bin/go); install Go >= 1.26 to build the test control plane"
-
-cache_root="${PBTNAS_CACHE_DIR:-$HOME/.cache/pbtnas}"
-bin_dir="$cache_root/kube/v${KUBERNETES_VERSION}-etcd-v${ETCD_VERSION}"
+bin_dir="$kube_bin_dir"
 api_test_dir="${KUBE_API_TEST_DIR:-$cache_root/kube-api-test}"
 goarch="$("$GO" env GOARCH)"
 layout_dir="$api_test_dir/k8s/${KUBERNETES_VERSION}-linux-${goarch}"
@@ -38,48 +33,16 @@ cached() {
 }
 
 build() {
-  local k8s="v${KUBERNETES_VERSION}" etcd="v${ETCD_VERSION}"
-  local minor_patch="${KUBERNETES_VERSION#*.}"            # 36.3
-  local staging="v0.${minor_patch}"                       # v0.36.3
+  local etcd="v${ETCD_VERSION}"
   local work; work="$(mktemp -d "$cache_root/kube/build.XXXXXX")"
   # expanded now: $work is local and gone when the EXIT trap runs
   trap "rm -rf '$work'" EXIT
-  export GOFLAGS="${GOFLAGS:--p=2}" CGO_ENABLED=0 GOTOOLCHAIN=local
   log "building into $work with $("$GO" version) (GOFLAGS=$GOFLAGS)"
 
-  # --- kube-apiserver + kubectl: wrapper module requiring k8s.io/kubernetes ---
-  mkdir -p "$work/kube" "$work/etcd" "$work/out"
-  local kmod; kmod="$(cd "$work" && "$GO" mod download -json "k8s.io/kubernetes@$k8s" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
-  [[ -f "$kmod" ]] || die "could not download k8s.io/kubernetes@$k8s from the Go module proxy (is it reachable, is the version pinned in test-env/versions.env right?)"
-  # k8s.io/kubernetes requires its staging modules (k8s.io/api, ...) at v0.0.0 and replaces them with
-  # ./staging paths that do not exist outside its repository; point each at its published release.
-  local replaces; replaces="$(awk '$1 ~ /^k8s\.io\// && $2 == "v0.0.0" {print $1}' "$kmod" | sort -u)"
-  [[ -n "$replaces" ]] || die "found no 'k8s.io/* v0.0.0' requirements in $kmod; the wrapper module needs updating for this release"
-  {
-    echo "module pbtnas.test/kube-build"
-    echo
-    echo "go $(awk '$1 == "go" {print $2; exit}' "$kmod")"
-    echo
-    echo "require k8s.io/kubernetes $k8s"
-    echo
-    echo "replace ("
-    while read -r m; do echo "	$m => $m $staging"; done <<<"$replaces"
-    echo ")"
-  } >"$work/kube/go.mod"
-  log "wrapper go.mod: k8s.io/kubernetes $k8s, $(wc -l <<<"$replaces") staging modules replaced by $staging"
-  (cd "$work/kube" && "$GO" get "k8s.io/kubernetes/cmd/kube-apiserver@$k8s" "k8s.io/kubernetes/cmd/kubectl@$k8s") \
-    || die "go get of k8s.io/kubernetes $k8s failed (see above; it needs Go >= $(awk '$1 == "go" {print $2; exit}' "$kmod"), this is $("$GO" env GOVERSION))"
-  # the same version stamps Kubernetes' own build (hack/lib/version.sh) puts in, so /version is right
-  local ld="-s -w" pkg
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ld+=" -X $pkg.gitVersion=$k8s -X $pkg.gitMajor=${KUBERNETES_VERSION%%.*} -X $pkg.gitMinor=${minor_patch%%.*}"
-    ld+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
-  done
+  # --- kube-apiserver + kubectl: wrapper module requiring k8s.io/kubernetes (lib.sh) ---
+  mkdir -p "$work/etcd"
   log "compiling kube-apiserver and kubectl (the slow part on a cold Go build cache)"
-  (cd "$work/kube" && "$GO" build -trimpath -ldflags="$ld" -o "$work/out/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver) \
-    || die "building kube-apiserver $k8s failed (see above)"
-  (cd "$work/kube" && "$GO" build -trimpath -ldflags="$ld" -o "$work/out/kubectl" k8s.io/kubernetes/cmd/kubectl) \
-    || die "building kubectl $k8s failed (see above)"
+  kube_build "$work/kube" "$work/out" kube-apiserver kubectl
 
   # --- etcd: a three-line main over etcdmain ---
   cat >"$work/etcd/main.go" <<'GO'
@@ -101,8 +64,7 @@ GO
   # publish all three at once: a crash before this rename leaves no half cache behind
   local b
   for b in "${binaries[@]}"; do "$work/out/$b" --version >/dev/null 2>&1 || "$work/out/$b" version --client >/dev/null 2>&1 || die "built $b does not run"; done
-  rm -rf "$bin_dir"
-  mv "$work/out" "$bin_dir"
+  publish "$work/out" "$bin_dir"
 }
 
 mkdir -p "$cache_root/kube"
