@@ -15,8 +15,9 @@
 #   and pbtnas/trainer:0.1.0 on the node (hack/build-images.sh); the node directory /var/local/pbtnas
 #   writable by uid 1001 (the caller prepares it: it is a path on the node).
 # How long it takes: the search's own time plus about a minute.
-# Usage: hack/e2e-scenario.sh [--search FILE] [--namespace NS] [--timeout 60m] [--keep]
-#   --keep leaves the namespace and the release in place (default: removes the namespace's search).
+# Usage: hack/e2e-scenario.sh [--search FILE] [--namespace NS] [--timeout 60m] [--keep] [--setup-only]
+#   --keep leaves the search and the reader pod in place (default: removes the reader pod);
+#   --setup-only stops after steps 1-3 (operator, namespace, volume) and prints `e2e: setup ok`.
 # Last line on success: e2e: ok search=<ns>/<name> best=<score> eval=<score> seconds=<n>
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,19 +26,21 @@ search_file=examples/cpu-small.yaml
 ns=pbtnas-e2e
 timeout=60m
 keep=false
+setup_only=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --search) search_file="${2:?--search needs a file}"; shift 2 ;;
     --namespace) ns="${2:?--namespace needs a name}"; shift 2 ;;
     --timeout) timeout="${2:?--timeout needs a duration, e.g. 30m}"; shift 2 ;;
     --keep) keep=true; shift ;;
-    *) echo "e2e-scenario: unknown argument '$1' (known: --search FILE, --namespace NS, --timeout D, --keep)" >&2; exit 2 ;;
+    --setup-only) setup_only=true; shift ;;
+    *) echo "e2e-scenario: unknown argument '$1' (known: --search FILE, --namespace NS, --timeout D, --keep, --setup-only)" >&2; exit 2 ;;
   esac
 done
 
 cache="${PBTNAS_CACHE_DIR:-$HOME/.cache/pbtnas}"
 helm="$(command -v helm || echo "$cache/bin/helm")"
-kubectl="$(command -v kubectl || echo "$cache/kube/current/kubectl")"
+kubectl="${KUBECTL:-$(command -v kubectl || ls -d "$cache"/kube/v*/kubectl 2>/dev/null | tail -n 1)}"
 for tool in "$kubectl" "$helm" python3; do
   command -v "$tool" >/dev/null || { echo "e2e-scenario: $tool not found (helm: scripts/install-helm.sh; kubectl: test-env/build.sh)" >&2; exit 1; }
 done
@@ -71,9 +74,18 @@ k label --overwrite namespace "$ns" pod-security.kubernetes.io/enforce=restricte
   pod-security.kubernetes.io/enforce-version=latest pod-security.kubernetes.io/warn=restricted >&2
 
 step "ReadWriteMany volume (examples/storage/single-node-rwx.yaml)"
+# A volume kept (Retain) from a claim deleted earlier is Released and binds no new claim: free it,
+# as its docs say a user does; its files stay where they are.
+if [[ "$(k get pv pbtnas-checkpoints-hostpath -o jsonpath='{.status.phase}' 2>/dev/null)" == Released ]]; then
+  k patch pv pbtnas-checkpoints-hostpath --type json -p '[{"op":"remove","path":"/spec/claimRef"}]' >&2
+fi
 k -n "$ns" apply -f examples/storage/single-node-rwx.yaml >&2
 k -n "$ns" wait --for=jsonpath='{.status.phase}'=Bound pvc/pbtnas-checkpoints --timeout=60s >&2 \
   || fail "the claim pbtnas-checkpoints did not bind"
+if $setup_only; then
+  echo "e2e: setup ok namespace=$ns"
+  exit 0
+fi
 
 step "search $search ($search_file)"
 k -n "$ns" delete pbtnassearch "$search" --ignore-not-found --wait=true >&2
