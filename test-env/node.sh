@@ -59,7 +59,8 @@ node_ip() {
   [[ -n "$ip" ]] || die "this machine has no non-loopback IPv4 address; the node needs one (kubelet's node IP, the API server's advertise address); set PBTNAS_NODE_IP"
   echo "$ip"
 }
-NODE_IP="$(node_ip)"
+NODE_IP=""
+[[ "${1:-}" == packages ]] || NODE_IP="$(node_ip)"
 NODE_NAME="$(hostname | tr '[:upper:]' '[:lower:]')"
 
 # --- prerequisites ---------------------------------------------------------------------------
