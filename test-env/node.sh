@@ -59,7 +59,8 @@ node_ip() {
   [[ -n "$ip" ]] || die "this machine has no non-loopback IPv4 address; the node needs one (kubelet's node IP, the API server's advertise address); set PBTNAS_NODE_IP"
   echo "$ip"
 }
-NODE_IP="$(node_ip)"
+NODE_IP=""
+[[ "${1:-}" == packages ]] || NODE_IP="$(node_ip)"
 NODE_NAME="$(hostname | tr '[:upper:]' '[:lower:]')"
 
 # --- prerequisites ---------------------------------------------------------------------------
@@ -155,8 +156,8 @@ pod_pids() {
   done | sort -u
 }
 
-wait_for() { # wait_for SECONDS WHAT COMMAND...
-  local secs="$1" what="$2"; shift 2
+wait_for() { # wait_for SECONDS WHAT COMMAND...  (WHAT: for the reader of the call)
+  local secs="$1"; shift 2
   local deadline=$(( $(date +%s) + secs ))
   until "$@" >/dev/null 2>&1; do
     [[ $(date +%s) -lt $deadline ]] || return 1
@@ -369,7 +370,7 @@ has_image() { ctr images ls -q "name==$1" 2>/dev/null | grep -qxF "$1"; }
 import_images() {
   local list name archive stamp imported="$S/images.imported" any=false seen=" "
   touch "$imported"
-  local IFS_OLD="$IFS"; IFS=':'; local lists=($IMAGE_LISTS); IFS="$IFS_OLD"
+  local lists; IFS=':' read -ra lists <<<"$IMAGE_LISTS"
   for list in "${lists[@]}"; do
     [[ -f "$list" ]] || { log "no image list at $list"; continue; }
     while read -r name archive _; do
@@ -416,8 +417,8 @@ down() {
   if alive containerd && [[ -S "$SOCK" ]]; then wipe_containers; fi
   stop kube-apiserver etcd containerd
   # what is left: shims, daemons without a pid file, pod processes
-  local p i
-  for i in 1 2 3; do
+  local p
+  for _ in 1 2 3; do
     for p in $(strays) $(pod_pids); do kill -KILL "$p" 2>/dev/null || true; done
     [[ -z "$(strays)$(pod_pids)" ]] && break
     sleep 0.3
@@ -551,7 +552,8 @@ locked() { # serialises up/down/acquire/release between processes
 
 acquire() {
   local pid="${1:?acquire needs the holder PID}"
-  up
+  # a bring-up that fails stops what it started (the logs stay), so nothing half-up holds the ports
+  if ! (up); then log "bring-up failed: stopping what it started (logs: $S/logs)"; down; exit 1; fi
   mkdir -p "$S/holders"; touch "$S/holders/$pid"
 }
 
