@@ -1,40 +1,225 @@
 #!/usr/bin/env bash
-# Builds the pbtnas images and, with --kind NAME, loads them into that Kind cluster:
-#   pbtnas/operator:<version>   operator/Dockerfile (operator + the `pbtnas mix` command)
-#   pbtnas/trainer:<version>    trainer-image/Dockerfile (CPU)
-#   pbtnas/trainer:<version>-cuda  trainer-image/Dockerfile.cuda, only with --cuda
-# Needs Docker (and kind for --kind). Not run in CI: the build machines have no Docker engine.
-# Usage: hack/build-images.sh [--kind CLUSTER] [--cuda] [--skip-maven]
+# Builds the pbtnas images from their Dockerfiles, the same way for users and CI:
+#   pbtnas/operator:<version>       operator/Dockerfile (operator + `pbtnas mix`/`export`), context: repo root
+#   pbtnas/trainer:<version>        trainer-image/Dockerfile (CPU), context: trainer-image/
+#   pbtnas/byo-trainer:<version>    examples/byo-trainer/Dockerfile (PyTorch example), context: its directory
+#   pbtnas/trainer:<version>-cuda   trainer-image/Dockerfile.cuda, only with --cuda (needs Docker and a registry)
+#   the pod sandbox ("pause") image: Debian's static catatonit in a scratch image, only without Docker
+#     (a node built here has no registry to pull it from), under the names in PAUSE_IMAGES below.
+#
+# With a Docker engine: `docker build`. Without one (CI): buildah from Debian packages. The Dockerfiles'
+# base image (debian:bookworm-slim, every FROM here) is then made with mmdebstrap from this machine's own
+# apt sources, committed with `buildah from scratch` + `add` + `commit` under the FROM name, and the
+# images are built with `buildah bud --pull=never --isolation chroot`. Setup is idempotent: missing
+# tools are installed with apt-get (root) or named (not root).
+#
+# The uid every image runs as is helm/pbtnas/values.yaml's trainerPods.runAsUser, the one place it is
+# set: this script passes it to every Dockerfile as --build-arg PBTNAS_UID.
+#
+# Contract with test-env (the node imports these archives with `ctr -n k8s.io images import FILE`):
+#   - each image is exported as a docker-archive under ${PBTNAS_CACHE_DIR:-$HOME/.cache/pbtnas}/images/,
+#     named <image>-<key>.tar, where <key> hashes the image's inputs (Dockerfile, context files, base
+#     image key, uid); an archive that exists is not rebuilt;
+#   - the archive carries the image name the chart and examples use (pbtnas/operator:0.1.0, ...);
+#   - images/current.txt lists, for the current tree, one line per image: `<image-name> <absolute archive path>`
+#     (written to a temp file, then renamed); the same lines are printed on stdout at the end.
+#
+# Measured on the 2-core CI machine (see docs/install.md, "Images"): cold about 10 min, cached seconds.
+# Usage: hack/build-images.sh [--kind CLUSTER] [--cuda] [--skip-maven] [--no-byo]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$(pwd)
 
 version="0.1.0"
-kind_cluster="" cuda=false maven=true
+base_image="debian:bookworm-slim"
+# The pod sandbox image names: containerd v2.4's default sandbox image and kubeadm 1.36's pause
+# version (3.10.2), and 3.10 for nodes configured with that name.
+PAUSE_IMAGES=("registry.k8s.io/pause:3.10.2" "registry.k8s.io/pause:3.10")
+cache="${PBTNAS_CACHE_DIR:-$HOME/.cache/pbtnas}/images"
+
+kind_cluster="" cuda=false maven=true byo=true
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --kind) kind_cluster="${2:?--kind needs a cluster name}"; shift 2 ;;
     --cuda) cuda=true; shift ;;
     --skip-maven) maven=false; shift ;;
-    *) echo "build-images: unknown argument '$1' (known: --kind CLUSTER, --cuda, --skip-maven)" >&2; exit 2 ;;
+    --no-byo) byo=false; shift ;;
+    *) echo "build-images: unknown argument '$1' (known: --kind CLUSTER, --cuda, --skip-maven, --no-byo)" >&2; exit 2 ;;
   esac
 done
-command -v docker >/dev/null || { echo "build-images: docker is not installed" >&2; exit 1; }
 
+log() { printf 'build-images: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+mib() { awk -v b="$1" 'BEGIN { printf "%.0f MiB", b / 1048576 }'; }
+
+uid=$(awk '/^trainerPods:/ { t = 1; next } /^[^ #]/ { t = 0 } t && $1 == "runAsUser:" { print $2; exit }' \
+  helm/pbtnas/values.yaml)
+[[ "$uid" =~ ^[1-9][0-9]*$ ]] \
+  || die "helm/pbtnas/values.yaml: trainerPods.runAsUser must be a positive integer (found '${uid}')"
+
+if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+  engine=docker
+else
+  engine=buildah
+fi
+if $cuda && [[ $engine != docker ]]; then
+  die "--cuda needs a Docker engine and a registry (its base image is nvidia/cuda); none is here"
+fi
+
+# Idempotent setup: the Debian packages the buildah path uses.
+setup_buildah() {
+  local need=()
+  command -v buildah >/dev/null || need+=(buildah)
+  command -v mmdebstrap >/dev/null || need+=(mmdebstrap)
+  [[ -x /usr/bin/catatonit ]] || need+=(catatonit)
+  command -v runc >/dev/null || need+=(runc)
+  [[ ${#need[@]} -eq 0 ]] && return
+  if [[ $(id -u) -ne 0 ]]; then
+    die "missing ${need[*]}: run 'sudo apt-get install -y ${need[*]}' (or install Docker) and retry"
+  fi
+  log "installing ${need[*]} with apt-get"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null \
+    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; }
+}
+[[ $engine == buildah ]] && setup_buildah
+mkdir -p "$cache"
+
+t_total=$(now)
 if $maven; then
-  ./mvnw -B -ntp -q package -DskipTests -pl operator,cli,trainer-image -am
+  t=$(now)
+  DJL_OFFLINE=true ./mvnw -B -ntp -q package -DskipTests -pl operator,cli,trainer-image -am
+  log "maven package: $(since "$t") s"
 fi
 
-images=("pbtnas/operator:$version" "pbtnas/trainer:$version")
-docker build -f operator/Dockerfile -t "pbtnas/operator:$version" .
-docker build -f trainer-image/Dockerfile -t "pbtnas/trainer:$version" .
-if $cuda; then
-  docker build -f trainer-image/Dockerfile.cuda -t "pbtnas/trainer:$version-cuda" .
-  images+=("pbtnas/trainer:$version-cuda")
+# Hash of files (paths relative to $1, contents), stable across checkouts and machines.
+hash_tree() {
+  local dir=$1; shift
+  (cd "$dir" && find "$@" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+
+# --- base image (buildah only; Docker pulls it) ----------------------------------------------------------
+apt_sources() {
+  local f
+  for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
+    [[ -s $f ]] && { echo "$f"; return; }
+  done
+  die "no apt sources file (/etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list) to build $base_image from"
+}
+# Slim like the Debian images: no man pages, docs or translations. openjdk's postinst registers a man
+# page alternative, which fails without the directory, so the hook creates it.
+mmdebstrap_args=(--variant=apt --format=tar
+  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'
+  --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*'
+  --dpkgopt='path-exclude=/usr/share/info/*'
+  --customize-hook='mkdir -p "$1/usr/share/man/man1"')
+base_key() {
+  local sources; sources=$(apt_sources)
+  { printf '%s\n' "${mmdebstrap_args[@]}" bookworm; cat "$sources"; } | sha256sum | cut -c1-16
+}
+has_image() { buildah inspect --type image "$1" >/dev/null 2>&1; }
+label_of() { buildah inspect --type image --format "{{ index .OCIv1.Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
+
+ensure_base() {
+  local key rootfs t ctr
+  key=$(base_key)
+  if has_image "$base_image" && [[ $(label_of "$base_image" io.pbtnas.base-key) == "$key" ]]; then
+    echo "$key"; return
+  fi
+  rootfs="$cache/base-debian-bookworm-$key.tar"
+  if [[ ! -s $rootfs ]]; then
+    t=$(now)
+    log "making $base_image with mmdebstrap from $(apt_sources)"
+    SOURCE_DATE_EPOCH=0 mmdebstrap "${mmdebstrap_args[@]}" bookworm "$rootfs.tmp" "$(apt_sources)" >&2
+    mv "$rootfs.tmp" "$rootfs"
+    log "base rootfs: $(since "$t") s, $(mib "$(stat -c %s "$rootfs")")"
+  fi
+  ctr=$(buildah from scratch)
+  buildah add --quiet "$ctr" "$rootfs" / >/dev/null
+  buildah config --cmd /bin/bash --env LANG=C.UTF-8 --label "io.pbtnas.base-key=$key" "$ctr"
+  buildah commit --quiet --rm "$ctr" "$base_image" >/dev/null
+  echo "$key"
+}
+
+# --- one image: build unless its archive exists, export, record ------------------------------------------
+declare -a current=()
+report=()
+build_image() { # name dockerfile context base-key input-paths...
+  local name=$1 dockerfile=$2 context=$3 bkey=$4; shift 4
+  local key archive t size
+  key=$( { cat "$dockerfile"; [[ -f $context/.dockerignore ]] && cat "$context/.dockerignore";
+           echo "uid=$uid base=$bkey engine=$engine"; hash_tree "$context" "$@"; } | sha256sum | cut -c1-16)
+  archive="$cache/$(echo "${name}" | tr '/:' '--')-$key.tar"
+  if [[ -s $archive ]]; then
+    report+=("$(printf '%-28s cached      %s' "$name" "$(mib "$(stat -c %s "$archive")")")")
+  else
+    t=$(now)
+    log "building $name ($dockerfile, context $context)"
+    if [[ $engine == docker ]]; then
+      docker build -f "$dockerfile" --build-arg "PBTNAS_UID=$uid" -t "$name" "$context" >&2
+      docker save -o "$archive.tmp" "$name"
+    else
+      buildah bud --pull=never --isolation chroot --layers -f "$dockerfile" --build-arg "PBTNAS_UID=$uid" \
+        -t "$name" "$context" >&2
+      rm -f "$archive.tmp"
+      buildah push --quiet "$name" "docker-archive:$archive.tmp:$name" >&2
+    fi
+    mv "$archive.tmp" "$archive"
+    report+=("$(printf '%-28s built %6ss %s' "$name" "$(since "$t")" "$(mib "$(stat -c %s "$archive")")")")
+  fi
+  current+=("$name $archive")
+}
+
+build_pause() {
+  local key archive t ctr name
+  key=$( { stat -c %s /usr/bin/catatonit; sha256sum < /usr/bin/catatonit; } | sha256sum | cut -c1-16)
+  for name in "${PAUSE_IMAGES[@]}"; do
+    archive="$cache/pause-$(echo "${name##*:}")-$key.tar"
+    if [[ ! -s $archive ]]; then
+      t=$(now)
+      ctr=$(buildah from scratch)
+      buildah copy --quiet "$ctr" /usr/bin/catatonit /pause >/dev/null
+      # catatonit -P: pause mode, the pod sandbox's only job (hold the namespaces, reap nothing).
+      buildah config --entrypoint '["/pause", "-P"]' --user 65535:65535 "$ctr"
+      buildah commit --quiet --rm "$ctr" "$name" >/dev/null
+      rm -f "$archive.tmp"
+      buildah push --quiet "$name" "docker-archive:$archive.tmp:$name" >&2
+      mv "$archive.tmp" "$archive"
+      report+=("$(printf '%-28s built %6ss %s' "$name" "$(since "$t")" "$(mib "$(stat -c %s "$archive")")")")
+    else
+      report+=("$(printf '%-28s cached      %s' "$name" "$(mib "$(stat -c %s "$archive")")")")
+    fi
+    current+=("$name $archive")
+  done
+}
+
+bkey=docker
+[[ $engine == buildah ]] && bkey=$(ensure_base)
+
+build_image "pbtnas/operator:$version" operator/Dockerfile . "$bkey" \
+  operator/target/quarkus-app operator/image cli/target/operator-lib cli/target/pbtnas-cli-0.1.0-SNAPSHOT.jar
+build_image "pbtnas/trainer:$version" trainer-image/Dockerfile trainer-image "$bkey" \
+  target/lib target/pbtnas-trainer-0.1.0-SNAPSHOT.jar
+if $byo; then
+  build_image "pbtnas/byo-trainer:$version" examples/byo-trainer/Dockerfile examples/byo-trainer "$bkey" train.py
 fi
+if $cuda; then
+  build_image "pbtnas/trainer:$version-cuda" trainer-image/Dockerfile.cuda trainer-image "$bkey" \
+    target/lib target/pbtnas-trainer-0.1.0-SNAPSHOT.jar
+fi
+[[ $engine == buildah ]] && build_pause
+
+printf '%s\n' "${current[@]}" > "$cache/current.txt.tmp"
+mv "$cache/current.txt.tmp" "$cache/current.txt"
 
 if [[ -n "$kind_cluster" ]]; then
-  for image in "${images[@]}"; do
-    kind load docker-image "$image" --name "$kind_cluster"
+  [[ $engine == docker ]] || die "--kind needs Docker (kind loads images from the Docker engine)"
+  for line in "${current[@]}"; do
+    kind load docker-image "${line%% *}" --name "$kind_cluster"
   done
 fi
-printf 'build-images: built %s\n' "${images[@]}"
+
+log "engine $engine, uid $uid, total $(since "$t_total") s; archive sizes:"
+printf '  %s\n' "${report[@]}" >&2
+printf '%s\n' "${current[@]}"
