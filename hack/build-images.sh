@@ -27,6 +27,7 @@
 # Measured on the 2-core CI machine (see docs/install.md, "Images"): cold about 10 min, cached seconds.
 # Usage: hack/build-images.sh [--kind CLUSTER] [--cuda] [--skip-maven] [--no-byo]
 set -euo pipefail
+shopt -s inherit_errexit  # a failure inside $(...) fails the script too
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
@@ -107,13 +108,15 @@ apt_sources() {
   done
   die "no apt sources file (/etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list) to build $base_image from"
 }
-# Slim like the Debian images: no man pages, docs or translations. openjdk's postinst registers a man
-# page alternative, which fails without the directory, so the hook creates it.
+# Slim like the Debian images: no man pages, docs or translations, and apt keeps no downloaded .debs
+# (they would stay in the layer of every RUN apt-get install). openjdk's postinst registers a man page
+# alternative, which fails without the directory, so the hook creates it.
 mmdebstrap_args=(--variant=apt --format=tar
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'
   --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*'
   --dpkgopt='path-exclude=/usr/share/info/*'
-  --customize-hook='mkdir -p "$1/usr/share/man/man1"')
+  --customize-hook='mkdir -p "$1/usr/share/man/man1"'
+  --customize-hook='echo "APT::Keep-Downloaded-Packages \"false\";" > "$1/etc/apt/apt.conf.d/90pbtnas-no-debs"')
 base_key() {
   local sources; sources=$(apt_sources)
   { printf '%s\n' "${mmdebstrap_args[@]}" bookworm; cat "$sources"; } | sha256sum | cut -c1-16
@@ -131,7 +134,9 @@ ensure_base() {
   if [[ ! -s $rootfs ]]; then
     t=$(now)
     log "making $base_image with mmdebstrap from $(apt_sources)"
-    SOURCE_DATE_EPOCH=0 mmdebstrap "${mmdebstrap_args[@]}" bookworm "$rootfs.tmp" "$(apt_sources)" >&2
+    rm -f "$rootfs.tmp"
+    SOURCE_DATE_EPOCH=0 mmdebstrap "${mmdebstrap_args[@]}" bookworm "$rootfs.tmp" "$(apt_sources)" >&2 \
+      || die "mmdebstrap failed (see above); nothing was committed as $base_image"
     mv "$rootfs.tmp" "$rootfs"
     log "base rootfs: $(since "$t") s, $(mib "$(stat -c %s "$rootfs")")"
   fi
@@ -161,7 +166,7 @@ build_image() { # name dockerfile context base-key input-paths...
       docker save -o "$archive.tmp" "$name"
     else
       buildah bud --pull=never --isolation chroot --layers -f "$dockerfile" --build-arg "PBTNAS_UID=$uid" \
-        -t "$name" "$context" >&2
+        "${host_ca[@]}" -t "$name" "$context" >&2
       rm -f "$archive.tmp"
       buildah push --quiet "$name" "docker-archive:$archive.tmp:$name" >&2
     fi
@@ -193,6 +198,13 @@ build_pause() {
     current+=("$name $archive")
   done
 }
+
+# RUN steps that fetch from a package registry over TLS (pip in the BYO image) trust what this machine
+# trusts: its CA bundle is mounted read-only where those Dockerfiles look (a machine behind a TLS-inspecting
+# proxy has that proxy's CA only there). Not part of the image; with Docker the RUN steps use the image's own.
+host_ca=()
+[[ -s /etc/ssl/certs/ca-certificates.crt ]] \
+  && host_ca=(--volume /etc/ssl/certs/ca-certificates.crt:/run/host-ca-certificates.crt:ro)
 
 bkey=docker
 [[ $engine == buildah ]] && bkey=$(ensure_base)

@@ -45,6 +45,18 @@ class DockerfilesTest {
     }
 
     @Test
+    void trainerImageLooksUpTheLibtorchVersionThePomShips() throws Exception {
+        // The natives jar is left out of the image; DJL then finds libtorch by PYTORCH_VERSION in its cache.
+        String text = Files.readString(RepoPaths.root().resolve("trainer-image/Dockerfile"));
+        String pom = Files.readString(RepoPaths.root().resolve("pom.xml"));
+        var inPom = Pattern.compile("<pytorch-native.version>([^<]+)<").matcher(pom);
+        var inDockerfile = Pattern.compile("(?m)^ARG LIBTORCH_VERSION=(\\S+)$").matcher(text);
+        assertTrue(inPom.find() && inDockerfile.find(), "pytorch-native.version / ARG LIBTORCH_VERSION");
+        assertEquals(inPom.group(1), inDockerfile.group(1), "trainer-image/Dockerfile's LIBTORCH_VERSION");
+        assertTrue(text.contains("PYTORCH_VERSION=$LIBTORCH_VERSION"), "the final stage sets PYTORCH_VERSION");
+    }
+
+    @Test
     void trainerContextHoldsWhatItsDockerfileCopies() throws Exception {
         // The trainer is built with trainer-image/ as context: its COPY sources are relative to it.
         String text = Files.readString(RepoPaths.root().resolve("trainer-image/Dockerfile"));
