@@ -28,6 +28,7 @@
 # Usage: hack/build-images.sh [--kind CLUSTER] [--cuda] [--skip-maven] [--no-byo]
 set -euo pipefail
 shopt -s inherit_errexit  # a failure inside $(...) fails the script too
+{ # read whole before it runs, so editing this file during a build cannot change the running build
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
@@ -76,6 +77,7 @@ setup_buildah() {
   command -v mmdebstrap >/dev/null || need+=(mmdebstrap)
   [[ -x /usr/bin/catatonit ]] || need+=(catatonit)
   command -v runc >/dev/null || need+=(runc)
+  command -v python3 >/dev/null || need+=(python3)
   [[ ${#need[@]} -eq 0 ]] && return
   if [[ $(id -u) -ne 0 ]]; then
     die "missing ${need[*]}: run 'sudo apt-get install -y ${need[*]}' (or install Docker) and retry"
@@ -85,6 +87,7 @@ setup_buildah() {
     || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; }
 }
 [[ $engine == buildah ]] && setup_buildah
+command -v python3 >/dev/null || die "needs python3 (to hash the images' inputs)"
 mkdir -p "$cache"
 
 t_total=$(now)
@@ -94,10 +97,36 @@ if $maven; then
   log "maven package: $(since "$t") s"
 fi
 
-# Hash of files (paths relative to $1, contents), stable across checkouts and machines.
+# Hash of files (paths relative to $1, contents), stable across checkouts and machines. A jar counts by
+# its entries (name, CRC, size), not its bytes: Maven stamps entries with the build time, so every
+# `mvnw package` would otherwise look like new inputs. Quarkus's generated-bytecode.jar is left out: it
+# differs from build to build of the same sources (recorder class order), and it is derived from the
+# operator's app/ and lib/ jars, which are hashed.
 hash_tree() {
   local dir=$1; shift
-  (cd "$dir" && find "$@" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+  (cd "$dir" && python3 - "$@" <<'PY'
+import hashlib, os, sys, zipfile
+h = hashlib.sha256()
+files = []
+for top in sys.argv[1:]:
+    if os.path.isfile(top):
+        files.append(top)
+    for root, _, names in os.walk(top):
+        files.extend(os.path.join(root, n) for n in names)
+for f in sorted(files):
+    if os.path.basename(f) == "generated-bytecode.jar":
+        continue
+    h.update(f.encode() + b"\0")
+    if f.endswith(".jar"):
+        with zipfile.ZipFile(f) as z:
+            for i in sorted(z.infolist(), key=lambda i: i.filename):
+                h.update(f"{i.filename} {i.CRC} {i.file_size}\n".encode())
+    else:
+        with open(f, "rb") as fh:
+            h.update(hashlib.sha256(fh.read()).digest())
+print(h.hexdigest()[:16])
+PY
+  )
 }
 
 # --- base image (buildah only; Docker pulls it) ----------------------------------------------------------
@@ -224,6 +253,13 @@ fi
 
 printf '%s\n' "${current[@]}" > "$cache/current.txt.tmp"
 mv "$cache/current.txt.tmp" "$cache/current.txt"
+# Older archives of these images (other keys) are dropped: each is hundreds of MiB.
+for line in "${current[@]}"; do
+  keep=${line#* } stem=${keep%-*}
+  for old in "$stem"-????????????????.tar; do
+    [[ -e $old && $old != "$keep" ]] && rm -f "$old"
+  done
+done
 
 if [[ -n "$kind_cluster" ]]; then
   [[ $engine == docker ]] || die "--kind needs Docker (kind loads images from the Docker engine)"
@@ -235,3 +271,5 @@ fi
 log "engine $engine, uid $uid, total $(since "$t_total") s; archive sizes:"
 printf '  %s\n' "${report[@]}" >&2
 printf '%s\n' "${current[@]}"
+exit 0
+}

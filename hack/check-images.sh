@@ -8,8 +8,8 @@
 #   4. pbtnas/trainer resumes the child from that input for one more epoch;
 #   5. pbtnas/byo-trainer (if built) trains one member through the same contract.
 # Needs podman and runc (as root: apt-get install -y podman runc); uses the images in local container
-# storage (where buildah put them). rlimits stay at this machine's own (they cannot be raised without
-# CAP_SYS_RESOURCE). Takes about a minute.
+# storage (where buildah put them). rlimits are set below this machine's (runc could not raise them
+# without CAP_SYS_RESOURCE, and podman's defaults ask for more). Takes about a minute.
 # Usage: hack/check-images.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,7 @@ fail() { echo "check-images: FAILED: $*" >&2; exit 1; }
 pod() { # image, then the container's arguments; env comes from the PBTNAS_* variables set by the caller
   local image=$1; shift
   podman --cgroup-manager cgroupfs --runtime runc run --rm --network none \
-    --ulimit "nofile=$(ulimit -n):$(ulimit -n)" --ulimit "nproc=$(ulimit -u):$(ulimit -u)" \
+    --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
     --user "$uid:$uid" --read-only --tmpfs /tmp:rw,mode=1777 --cap-drop ALL --security-opt no-new-privileges \
     -v "$work:/data" "${envs[@]}" "$image" "$@"
 }
@@ -52,7 +52,7 @@ for m in 0 1; do
   pod "pbtnas/trainer:$version" >/dev/null || fail "trainer member $m"
   [[ -s $work/members/$m/gen-0/model.safetensors ]] || fail "no members/$m/gen-0/model.safetensors"
   echo "check-images: trainer member $m, 1 epoch on 384 images: $(since "$t") s," \
-    "score $(grep -o '"score":[0-9.]*' "$work/members/$m/gen-0/metrics.json")"
+    "score $(grep -o '"score": *[0-9.]*' "$work/members/$m/gen-0/metrics.json")"
 done
 
 t=$(now); envs=(-e DJL_CACHE_DIR=/tmp/djl)
@@ -84,6 +84,6 @@ if podman image exists "pbtnas/byo-trainer:$version"; then
   pod "pbtnas/byo-trainer:$version" >/dev/null || fail "byo-trainer member"
   [[ -s $work/members/5/gen-0/model.safetensors ]] || fail "no byo members/5/gen-0/model.safetensors"
   echo "check-images: byo-trainer (PyTorch) 1 epoch on 384 images: $(since "$t") s," \
-    "score $(grep -o '"score":[0-9.]*' "$work/members/5/gen-0/metrics.json")"
+    "score $(grep -o '"score": *[0-9.]*' "$work/members/5/gen-0/metrics.json")"
 fi
 echo "check-images: all passed"
