@@ -99,6 +99,29 @@ class HelmChartTest {
     }
 
     @Test
+    void operatorPodRunsAsTheOneUidTrainerPodsAndImagesUse() {
+        JsonNode psc = Manifests.ofKind(Manifests.parse(helm.template("pbtnas", NS)), "Deployment").get(0)
+                .path("spec").path("template").path("spec").path("securityContext");
+        assertEquals(1001, psc.path("runAsUser").asInt(), psc.toString());
+        assertEquals(1001, psc.path("runAsGroup").asInt(), psc.toString());
+
+        List<JsonNode> other = Manifests.parse(helm.template("pbtnas", NS, "--set", "trainerPods.runAsUser=4242"));
+        JsonNode otherPsc = Manifests.ofKind(other, "Deployment").get(0)
+                .path("spec").path("template").path("spec").path("securityContext");
+        assertEquals(4242, otherPsc.path("runAsUser").asInt(), otherPsc.toString());
+        assertEquals(4242, otherPsc.path("runAsGroup").asInt(), otherPsc.toString());
+        assertTrue(otherPsc.path("runAsNonRoot").asBoolean(), otherPsc.toString());
+        assertEquals("4242", env(operatorContainer(other), "PBTNAS_OPERATOR_TRAINER_RUN_AS_USER"));
+
+        // An explicit podSecurityContext still wins for the operator pod alone.
+        JsonNode own = Manifests.ofKind(Manifests.parse(helm.template("pbtnas", NS,
+                "--set", "podSecurityContext.runAsUser=5000")), "Deployment").get(0)
+                .path("spec").path("template").path("spec").path("securityContext");
+        assertEquals(5000, own.path("runAsUser").asInt(), own.toString());
+        assertEquals(1001, own.path("runAsGroup").asInt(), own.toString());
+    }
+
+    @Test
     void serviceMonitorOnlyWhenAskedAndItScrapesTheMetricsService() {
         assertTrue(Manifests.ofKind(Manifests.parse(helm.template("pbtnas", NS)), "ServiceMonitor").isEmpty());
         List<JsonNode> docs = Manifests.parse(helm.template("pbtnas", NS, "--set", "metrics.serviceMonitor.enabled=true"));

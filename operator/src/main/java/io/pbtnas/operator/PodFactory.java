@@ -34,6 +34,7 @@ public final class PodFactory {
     public static final String MIX = "mix";
     public static final String CLEANUP = "cleanup";
     public static final String EXPORT = "export";
+    public static final String SEARCH_DIR = "search-dir";
     public static final String VOLUME = "checkpoints";
     public static final String TERMINATION_LOG = "/dev/termination-log";
 
@@ -50,6 +51,9 @@ public final class PodFactory {
         String mount = config.volumeMountPath();
 
         List<Container> init = new ArrayList<>();
+        if (train.inputCheckpoint() == null) {
+            init.add(searchDirContainer(search, trainer.imagePullPolicy()));
+        }
         if (train.mix() != null) {
             init.add(new ContainerBuilder()
                     .withName(MIX)
@@ -104,7 +108,27 @@ public final class PodFactory {
                     .withContainers(main.build())
                 .endSpec()
                 .build();
-        return PodSecurity.apply(pod, config, List.of(MIX));
+        return PodSecurity.apply(pod, config, List.of(SEARCH_DIR, MIX));
+    }
+
+    /**
+     * Creates the search's directory as the pod's own (non-root) user before any container mounts it
+     * as a subPath. A member that starts from nothing may be the first to touch the search's directory,
+     * and the kubelet creates a missing subPath directory as root (mode of the volume root, minus its
+     * umask), which the trainer's uid then cannot write into. This container mounts the volume root
+     * instead, so the volume root must be writable by that uid (or by its fsGroup).
+     */
+    private Container searchDirContainer(PbtNasSearch search, String pullPolicy) {
+        return new ContainerBuilder()
+                .withName(SEARCH_DIR)
+                .withImage(config.image())
+                .withImagePullPolicy(pullPolicy)
+                .withCommand("mkdir", "-p", "--", SearchVolume.VOLUME_ROOT + "/" + SearchVolume.subPath(search))
+                .withVolumeMounts(new VolumeMountBuilder().withName(VOLUME).withMountPath(SearchVolume.VOLUME_ROOT)
+                        .build())
+                .withTerminationMessagePath(TERMINATION_LOG)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .build();
     }
 
     /**

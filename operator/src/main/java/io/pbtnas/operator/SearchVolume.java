@@ -2,6 +2,9 @@ package io.pbtnas.operator;
 
 /** Where a search's files live on the shared volume: {@code <namespace>/<search>-<uid8>}. */
 public final class SearchVolume {
+    /** Where the pod that creates a search's directory sees the volume's root (see PodFactory). */
+    public static final String VOLUME_ROOT = "/pbtnas-volume";
+
     private SearchVolume() {}
 
     /** The uid suffix keeps a re-created search with the same name away from the old files. */

@@ -15,6 +15,15 @@ import org.junit.jupiter.api.Test;
 /** The Helm chart's environment variables reach the operator's settings under the names the chart uses. */
 class OperatorConfigTest {
     static final Path DEPLOYMENT = Path.of("..", "helm", "pbtnas", "templates", "deployment.yaml");
+    static final Path VALUES = Path.of("..", "helm", "pbtnas", "values.yaml");
+
+    /** trainerPods.runAsUser in the chart's values: the one place the uid is set. */
+    static long chartUid() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^trainerPods:\\n(?:  .*\\n|\\s*\\n)*?  runAsUser: (\\d+)")
+                .matcher(Files.readString(VALUES));
+        assertTrue(m.find(), VALUES + " has no trainerPods.runAsUser");
+        return Long.parseLong(m.group(1));
+    }
 
     static OperatorConfig.Settings settings(Map<String, String> env) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
@@ -33,7 +42,8 @@ class OperatorConfigTest {
         }
         OperatorConfig.Settings defaults = settings(Map.of());
         assertTrue(defaults.restrictedSecurity(), "restricted by default");
-        assertEquals(1001, defaults.runAsUser());
+        // Outside the chart (no env) the operator uses the chart's uid, which the images are built with.
+        assertEquals(chartUid(), defaults.runAsUser(), "OperatorConfig's default uid differs from " + VALUES);
 
         OperatorConfig.Settings fromChart = settings(Map.of(
                 "PBTNAS_OPERATOR_IMAGE", "my-registry/pbtnas/operator:1",

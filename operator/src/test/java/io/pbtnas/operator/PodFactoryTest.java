@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.engine.MixPlan;
 import io.pbtnas.core.engine.Seeds;
@@ -104,6 +105,32 @@ class PodFactoryTest {
         assertEquals("ns1/fm-0123abcd", mix.getVolumeMounts().get(0).getSubPath());
     }
 
+    static Pod freshMemberPod(OperatorConfig.Settings config) {
+        Action.Train train = new Action.Train(2, 0, 0, 0, 1, new Genome(Map.of("cell0", "skip")), null, null);
+        return new PodFactory(config).memberPod(search(), spec(), train);
+    }
+
+    @Test
+    void memberStartingFromNothingCreatesTheSearchDirectoryItselfBeforeMountingItAsSubPath() {
+        // The kubelet would create a missing subPath directory as root, unwritable for the trainer's uid.
+        Pod pod = freshMemberPod(RESTRICTED);
+        List<Container> init = pod.getSpec().getInitContainers();
+        assertEquals(List.of(PodFactory.SEARCH_DIR), init.stream().map(Container::getName).toList());
+        Container dir = init.get(0);
+        assertEquals("pbtnas/operator:9", dir.getImage());
+        assertEquals(List.of("mkdir", "-p", "--", "/pbtnas-volume/ns1/fm-0123abcd"), dir.getCommand());
+        VolumeMount root = dir.getVolumeMounts().stream().filter(m -> m.getName().equals(PodFactory.VOLUME))
+                .findFirst().orElseThrow();
+        assertEquals("/pbtnas-volume", root.getMountPath());
+        assertNull(root.getSubPath(), "the volume root, so no directory is made by the kubelet");
+        // It runs as the pod's non-root user (the one the trainer runs as), like every other container.
+        assertEquals(2000L, pod.getSpec().getSecurityContext().getRunAsUser());
+        assertTrue(dir.getSecurityContext().getRunAsNonRoot());
+        Container trainer = pod.getSpec().getContainers().get(0);
+        assertEquals("ns1/fm-0123abcd", trainer.getVolumeMounts().get(0).getSubPath());
+        assertEquals("/data/members/2/gen-0", env(trainer).get("PBTNAS_OUTPUT_DIR"));
+    }
+
     static MixPlan plan() {
         return new MixPlan(0, 4, List.of("cell0"), 0.4, 0.1, 99L, "members/0/gen-0/model.safetensors",
                 "members/4/gen-0/model.safetensors", "members/6/gen-1/input.safetensors");
@@ -124,8 +151,8 @@ class PodFactoryTest {
         PodFactory factory = new PodFactory(RESTRICTED);
         SearchStatus status = new SearchStatus(Phase.COMPLETE, 2, new BestMember(1, 0.5, Map.of("cell0", "skip"),
                 "members/1/gen-2/model.safetensors", 2), List.of(), null, null, null);
-        List<Pod> all = List.of(mixedMemberPod(RESTRICTED), factory.exportPod(search(), spec(), status, 0),
-                factory.cleanupPod(search(), spec()));
+        List<Pod> all = List.of(mixedMemberPod(RESTRICTED), freshMemberPod(RESTRICTED),
+                factory.exportPod(search(), spec(), status, 0), factory.cleanupPod(search(), spec()));
         for (Pod pod : all) {
             String where = pod.getMetadata().getName();
             var psc = pod.getSpec().getSecurityContext();

@@ -89,11 +89,16 @@ class FullSearchTest {
                 }
             }
 
-            // Pods: one per member and generation, labelled, owned by the search; mix init only for children.
+            // Pods: one per member and generation, labelled, owned by the search; mix init only for children,
+            // search-dir init (creates the search's directory as the pod's user) only for generation 0.
             List<Pod> pods = h.memberPods("fmnist");
             assertEquals(24, pods.size(), h.podSummary("fmnist"));
-            long withInit = pods.stream().filter(p -> !p.getSpec().getInitContainers().isEmpty()).count();
-            assertEquals(4, withInit);
+            long withMix = pods.stream().filter(p -> p.getSpec().getInitContainers().stream()
+                    .anyMatch(c -> c.getName().equals(PodFactory.MIX))).count();
+            assertEquals(4, withMix);
+            long withDir = pods.stream().filter(p -> p.getSpec().getInitContainers().stream()
+                    .anyMatch(c -> c.getName().equals(PodFactory.SEARCH_DIR))).count();
+            assertEquals(8, withDir);
             // parallelism 2: never more member pods at once, even though pods are read from the informer
             // cache, which may not show a pod created a moment ago; and the slots are used.
             assertEquals(2, mostAtOnce(pods), h.podSummary("fmnist"));
