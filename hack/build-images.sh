@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the pbtnas images from their Dockerfiles, the same way for users and CI:
 #   pbtnas/operator:<version>       operator/Dockerfile (operator + `pbtnas mix`/`export`), context: repo root
-#   pbtnas/trainer:<version>        trainer-image/Dockerfile (CPU), context: trainer-image/
+#   pbtnas/trainer:<version>        trainer-image/Dockerfile (CPU, with `pbtnas eval`), context: repo root
 #   pbtnas/byo-trainer:<version>    examples/byo-trainer/Dockerfile (PyTorch example), context: its directory
 #   pbtnas/trainer:<version>-cuda   trainer-image/Dockerfile.cuda, only with --cuda (needs Docker and a registry)
 #   the pod sandbox ("pause") image: Debian's static catatonit in a scratch image, only without Docker
@@ -241,14 +241,14 @@ bkey=docker
 
 build_image "pbtnas/operator:$version" operator/Dockerfile . "$bkey" \
   operator/target/quarkus-app operator/image cli/target/operator-lib cli/target/pbtnas-cli-0.1.0-SNAPSHOT.jar
-build_image "pbtnas/trainer:$version" trainer-image/Dockerfile trainer-image "$bkey" \
-  target/lib target/pbtnas-trainer-0.1.0-SNAPSHOT.jar
+build_image "pbtnas/trainer:$version" trainer-image/Dockerfile . "$bkey" \
+  cli/target/lib cli/target/pbtnas-cli-0.1.0-SNAPSHOT.jar trainer-image/image
 if $byo; then
   build_image "pbtnas/byo-trainer:$version" examples/byo-trainer/Dockerfile examples/byo-trainer "$bkey" train.py
 fi
 if $cuda; then
-  build_image "pbtnas/trainer:$version-cuda" trainer-image/Dockerfile.cuda trainer-image "$bkey" \
-    target/lib target/pbtnas-trainer-0.1.0-SNAPSHOT.jar
+  build_image "pbtnas/trainer:$version-cuda" trainer-image/Dockerfile.cuda . "$bkey" \
+    cli/target/lib cli/target/pbtnas-cli-0.1.0-SNAPSHOT.jar trainer-image/image
 fi
 [[ $engine == buildah ]] && build_pause
 

@@ -57,14 +57,22 @@ class DockerfilesTest {
     }
 
     @Test
-    void trainerContextHoldsWhatItsDockerfileCopies() throws Exception {
-        // The trainer is built with trainer-image/ as context: its COPY sources are relative to it.
-        String text = Files.readString(RepoPaths.root().resolve("trainer-image/Dockerfile"));
-        var sources = Pattern.compile("(?m)^COPY (?!--from)(\\S+)").matcher(text).results().map(m -> m.group(1)).toList();
-        assertFalse(sources.isEmpty());
-        sources.forEach(s -> assertTrue(s.startsWith("target/"), "trainer-image/Dockerfile copies " + s
-                + ", outside trainer-image/target"));
+    void theRootContextLetsThroughWhatEachRootBuiltDockerfileCopies() throws Exception {
+        // operator/Dockerfile and trainer-image/Dockerfile(.cuda) are built with the repository root as
+        // context; its .dockerignore excludes everything but what they copy, so a COPY of anything
+        // else would fail in the build.
+        List<String> allowed = Files.readAllLines(RepoPaths.root().resolve(".dockerignore")).stream()
+                .filter(l -> l.startsWith("!")).map(l -> l.substring(1)).toList();
+        assertFalse(allowed.isEmpty(), ".dockerignore lets nothing through");
         String script = Files.readString(RepoPaths.root().resolve("hack/build-images.sh"));
-        assertTrue(script.contains("trainer-image/Dockerfile trainer-image "), "the trainer's context is trainer-image/");
+        for (String name : List.of("operator/Dockerfile", "trainer-image/Dockerfile", "trainer-image/Dockerfile.cuda")) {
+            assertTrue(script.contains(name + " . "), name + " is built with the repository root as context");
+            String text = Files.readString(RepoPaths.root().resolve(name));
+            var sources = Pattern.compile("(?m)^COPY (?:--chmod=\\S+ )?(?!--from)(\\S+)").matcher(text).results()
+                    .map(m -> m.group(1)).toList();
+            assertFalse(sources.isEmpty(), name + " copies nothing");
+            sources.forEach(src -> assertTrue(allowed.stream().anyMatch(a -> src.startsWith(a) || (src + "/").equals(a)),
+                    name + " copies " + src + ", which the root .dockerignore keeps out of the context"));
+        }
     }
 }
