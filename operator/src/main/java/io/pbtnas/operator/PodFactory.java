@@ -16,8 +16,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.pbtnas.core.contract.TrainerContract;
 import io.pbtnas.core.engine.Action;
-import io.pbtnas.core.engine.Seeds;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
@@ -63,22 +63,12 @@ public final class PodFactory {
                     .build());
         }
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PBTNAS_SEARCH_SPACE", space.toJson());
-        env.put("PBTNAS_GENOME", train.genome().toJson());
-        if (train.inputCheckpoint() != null) {
-            env.put("PBTNAS_INPUT", MixCommandLine.onVolume(mount, train.inputCheckpoint()));
-        }
-        env.put("PBTNAS_OUTPUT_DIR", MixCommandLine.onVolume(mount,
-                train.outputDir()));
-        env.put("PBTNAS_EPOCH_FROM", Integer.toString(train.epochFrom()));
-        env.put("PBTNAS_EPOCH_TO", Integer.toString(train.epochTo()));
-        env.put("PBTNAS_SEED", Long.toString(Seeds.trainerSeed(spec.seed(), train.member(), train.generation())));
-        env.put("PBTNAS_TASK", trainer.task() == null ? "" : trainer.task());
-        env.put("PBTNAS_TASK_ARGS", Json.write(trainer.args() == null ? Map.of() : trainer.args()));
-        env.put("PBTNAS_TERMINATION_LOG", TERMINATION_LOG);
         if (trainer.env() != null) {
+            // SpecValidator rejects contract names here; the contract's values below win regardless.
             env.putAll(trainer.env());
         }
+        env.putAll(TrainerContract.environment(TrainerContract.train(spec, train,
+                relative -> MixCommandLine.onVolume(mount, relative), TERMINATION_LOG)));
 
         ContainerBuilder main = new ContainerBuilder()
                 .withName(TRAINER)
@@ -122,8 +112,12 @@ public final class PodFactory {
         List<EnvVar> env = List.of(
                 new EnvVar("PBTNAS_STATUS", Json.write(exported), null),
                 new EnvVar("PBTNAS_SEARCH_SPACE", spec.searchSpace().toJson(), null),
-                new EnvVar("PBTNAS_TASK", trainer.task() == null ? "" : trainer.task(), null),
                 new EnvVar("PBTNAS_TASK_ARGS", Json.write(trainer.args() == null ? Map.of() : trainer.args()), null));
+        if (trainer.task() != null) {
+            // Unset means unset: an omitted task is not PBTNAS_TASK="".
+            env = new ArrayList<>(env);
+            env.add(new EnvVar("PBTNAS_TASK", trainer.task(), null));
+        }
         Pod pod = new PodBuilder()
                 .withMetadata(ownedMetadata(search, PodLabels.exportPodName(name, attempt),
                         PodLabels.export(name, attempt)))

@@ -94,6 +94,30 @@ class PodFactoryTest {
     }
 
     @Test
+    void memberPodEnvironmentIsTheTrainerContractsWithAnOmittedTaskUnset() {
+        SearchSpec given = spec();
+        TrainerSpec t = given.trainer();
+        SearchSpec noTask = new SearchSpec(given.strategy(), given.population(), given.generations(),
+                given.epochsPerGeneration(), given.objective(), given.seed(), given.selection(), given.mixing(),
+                given.searchSpace(), new TrainerSpec(t.image(), t.imagePullPolicy(), t.command(), null, t.args(),
+                t.env(), t.resources(), t.nodeSelector(), t.tolerations(), t.serviceAccountName(),
+                t.imagePullSecrets()), given.storage(), given.parallelism(), given.failurePolicy());
+        Action.Train train = new Action.Train(3, 1, 0, 1, 2, new Genome(Map.of("cell0", "skip")),
+                "members/3/gen-0/model.safetensors", null);
+        Map<String, String> env = env(new PodFactory(CONFIG).memberPod(search(), noTask, train)
+                .getSpec().getContainers().get(0));
+        assertFalse(env.containsKey("PBTNAS_TASK"), "an omitted task is not PBTNAS_TASK=\"\": " + env);
+        assertEquals("train", env.get("PBTNAS_MODE"));
+        assertEquals("3", env.get("PBTNAS_MEMBER"));
+        assertEquals("1", env.get("PBTNAS_GENERATION"));
+        Map<String, String> expected = new java.util.HashMap<>(io.pbtnas.core.contract.TrainerContract.environment(
+                io.pbtnas.core.contract.TrainerContract.train(noTask, train, r -> "/data/" + r,
+                        "/dev/termination-log")));
+        expected.put("EXTRA", "1");
+        assertEquals(expected, env, "the pod gets exactly the contract's variables plus trainer.env");
+    }
+
+    @Test
     void replacedMemberRunsPbtnasMixFirst() {
         Pod pod = mixedMemberPod(CONFIG);
         Container mix = pod.getSpec().getInitContainers().get(0);

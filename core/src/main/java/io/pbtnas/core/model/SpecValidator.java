@@ -1,5 +1,6 @@
 package io.pbtnas.core.model;
 
+import io.pbtnas.core.contract.TrainerContract;
 import io.pbtnas.core.space.SearchSpace;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,9 @@ public final class SpecValidator {
             out.add("spec.searchSpace: required, e.g. {genes: [{name: cell0, options: [conv3x3, skip]}]}");
         } else {
             out.addAll(space.problems("spec.searchSpace"));
+        }
+        if (spec.trainer() != null) {
+            out.addAll(TrainerContract.envProblems(spec.trainer().env(), "spec.trainer.env"));
         }
         feasibility(spec, out);
         return out;
