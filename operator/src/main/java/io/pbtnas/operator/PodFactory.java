@@ -34,6 +34,7 @@ public final class PodFactory {
     public static final String MIX = "mix";
     public static final String CLEANUP = "cleanup";
     public static final String EXPORT = "export";
+    public static final String VERIFY = "verify";
     public static final String VOLUME = "checkpoints";
     public static final String TERMINATION_LOG = "/dev/termination-log";
 
@@ -89,12 +90,35 @@ public final class PodFactory {
                         PodLabels.memberPodName(name, train.member(), train.generation(), train.attempt()),
                         PodLabels.member(name, train.member(), train.generation(), train.attempt())))
                 .withSpec(podSpec(spec))
+                .editMetadata()
+                    // kubectl logs shows the trainer, not the check after it.
+                    .addToAnnotations("kubectl.kubernetes.io/default-container", TRAINER)
+                .endMetadata()
                 .editSpec()
+                    // The trainer runs as the last init container so that the pod succeeds only when
+                    // `pbtnas verify` (the main container) found its outputs valid: a result counts only then.
                     .withInitContainers(init)
-                    .withContainers(main.build())
+                    .addToInitContainers(main.build())
+                    .withContainers(verifyContainer(search, train, mount, trainer))
                 .endSpec()
                 .build();
-        return PodSecurity.apply(pod, config, List.of(MIX));
+        return PodSecurity.apply(pod, config, List.of(MIX, VERIFY));
+    }
+
+    /** {@code pbtnas verify} on the step's output directory: the trainer contract's output checks. */
+    private Container verifyContainer(PbtNasSearch search, Action.Train train, String mount, TrainerSpec trainer) {
+        return new ContainerBuilder()
+                .withName(VERIFY)
+                .withImage(config.image())
+                .withImagePullPolicy(trainer.imagePullPolicy())
+                .withCommand(MixCommandLine.command())
+                .withArgs("verify", "--dir", MixCommandLine.onVolume(mount, train.outputDir()),
+                        "--genome", train.genome().toJson(), "--epoch", Integer.toString(train.epochTo()),
+                        "--termination-log", TERMINATION_LOG)
+                .withVolumeMounts(volumeMount(search))
+                .withTerminationMessagePath(TERMINATION_LOG)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .build();
     }
 
     /**

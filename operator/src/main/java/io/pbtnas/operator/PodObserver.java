@@ -101,11 +101,15 @@ public final class PodObserver {
                         + (status.getMessage() == null ? "" : ": " + status.getMessage()) : "no exit code reported");
     }
 
+    /** The container's terminated state; the trainer is an init container (before the verify container). */
     private static Optional<ContainerStateTerminated> terminated(Pod pod, String container) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+        if (pod.getStatus() == null) {
             return Optional.empty();
         }
-        return pod.getStatus().getContainerStatuses().stream()
+        var status = pod.getStatus();
+        return Stream.concat(
+                        status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
+                        status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream())
                 .filter(cs -> container.equals(cs.getName()) && cs.getState() != null)
                 .map(cs -> cs.getState().getTerminated())
                 .filter(t -> t != null)

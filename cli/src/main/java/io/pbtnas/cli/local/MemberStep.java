@@ -61,13 +61,13 @@ final class MemberStep {
         }
         String error;
         if (exit.code() == 0) {
-            Optional<Double> score = finishedOnDisk(layout, t);
-            if (score.isPresent()) {
-                listener.memberFinished(job, score.get(), exit.seconds(), null);
-                return MemberResult.succeeded(t.member(), t.generation(), t.attempt(), score.get());
+            try {
+                double score = verified(layout, t).score();
+                listener.memberFinished(job, score, exit.seconds(), null);
+                return MemberResult.succeeded(t.member(), t.generation(), t.attempt(), score);
+            } catch (IllegalArgumentException e) {
+                error = "trainer exited 0 but its " + e.getMessage();
             }
-            error = "trainer exited 0 but " + layout.metrics(t.member(), t.generation()) + " or "
-                    + CheckpointLayout.MODEL + " is missing or has no numeric score";
         } else {
             error = "trainer exited with code " + exit.code() + (exit.tail().isBlank() ? "" : ": "
                     + lastLine(exit.tail())) + " (log: " + exit.log() + ")";
@@ -89,15 +89,16 @@ final class MemberStep {
         return lines[lines.length - 1].strip();
     }
 
-    /** The score of a finished step, when both of its outputs exist and the metrics have a finite score. */
+    /** The outputs of step {@code t}, when they pass the contract's checks; else IllegalArgumentException. */
+    static TrainerOutput.Verified verified(CheckpointLayout layout, Action.Train t) {
+        return TrainerOutput.verify(layout.memberDir(t.member(), t.generation()), t.genome(), t.epochTo());
+    }
+
+    /** The score of a step finished before an interruption, when its outputs pass every check. */
     static Optional<Double> finishedOnDisk(CheckpointLayout layout, Action.Train t) {
-        Path metrics = layout.metrics(t.member(), t.generation());
-        if (!Files.isRegularFile(metrics) || !Files.isRegularFile(layout.model(t.member(), t.generation()))) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(TrainerOutput.score(Files.readString(metrics), metrics.toString()));
-        } catch (IOException | IllegalArgumentException e) {
+            return Optional.of(verified(layout, t).score());
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }

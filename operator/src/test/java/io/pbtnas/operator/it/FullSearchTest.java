@@ -92,14 +92,17 @@ class FullSearchTest {
             // Pods: one per member and generation, labelled, owned by the search; mix init only for children.
             List<Pod> pods = h.memberPods("fmnist");
             assertEquals(24, pods.size(), h.podSummary("fmnist"));
-            long withInit = pods.stream().filter(p -> !p.getSpec().getInitContainers().isEmpty()).count();
+            long withInit = pods.stream().filter(p -> p.getSpec().getInitContainers().stream()
+                    .anyMatch(c -> PodFactory.MIX.equals(c.getName()))).count();
             assertEquals(4, withInit);
             // parallelism 2: never more member pods at once, even though pods are read from the informer
             // cache, which may not show a pod created a moment ago; and the slots are used.
             assertEquals(2, mostAtOnce(pods), h.podSummary("fmnist"));
             for (Pod p : pods) {
                 assertEquals(search.getMetadata().getUid(), p.getMetadata().getOwnerReferences().get(0).getUid());
-                assertEquals(PodFactory.TRAINER, p.getSpec().getContainers().get(0).getName());
+                List<String> init = p.getSpec().getInitContainers().stream().map(c -> c.getName()).toList();
+                assertEquals(PodFactory.TRAINER, init.get(init.size() - 1), "the trainer runs last before verify");
+                assertEquals(PodFactory.VERIFY, p.getSpec().getContainers().get(0).getName());
             }
 
             // best/ and history.json: written by the export pod (`pbtnas export`) once the search is complete.
@@ -172,9 +175,6 @@ class FullSearchTest {
     }
 
     private static Instant finishedAt(Pod pod) {
-        return pod.getStatus().getContainerStatuses().stream()
-                .filter(cs -> PodFactory.TRAINER.equals(cs.getName()))
-                .map(cs -> Instant.parse(cs.getState().getTerminated().getFinishedAt()))
-                .findFirst().orElseThrow(() -> new AssertionError("no finish time on " + pod.getMetadata().getName()));
+        return PodStart.finished(pod);
     }
 }
