@@ -121,11 +121,13 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         SearchSpec spec = search.getSpec().withDefaults();
         List<String> problems = SpecValidator.problems(search.getSpec());
         if (!problems.isEmpty()) {
-            SearchStatus failed = StatusConditions.invalid(old, String.join("; ", problems), observedGeneration, now);
-            if (!failed.equals(old)) {
+            // Paused, not failed: no pod is created or deleted (running steps finish and are read once
+            // the spec is fixed), and fixing the spec resumes from this status.
+            SearchStatus paused = StatusConditions.paused(old, String.join("; ", problems), observedGeneration, now);
+            if (!paused.equals(old)) {
                 events.warning(search, SearchEvents.INVALID_SPEC, String.join("; ", problems));
             }
-            return patchIfChanged(search, old, failed);
+            return patchIfChanged(search, old, paused);
         }
 
         List<Pod> searchPods = pods(context, ns, name);

@@ -82,6 +82,18 @@ class ValidationTest {
     }
 
     @Test
+    void storageAndTrainerImageAreRequiredOnACluster() {
+        String noStorage = manifest("nostorage", "").replace("  storage: {persistentVolumeClaim: {claimName: x}}\n", "");
+        KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> create(noStorage));
+        assertEquals(422, e.getCode(), e.getMessage());
+        assertTrue(e.getMessage().contains("spec.storage: required"), e.getMessage());
+        KubernetesClientException i = assertThrows(KubernetesClientException.class,
+                () -> create(manifest("noimage", "trainer: {task: fashion-mnist}")));
+        assertEquals(422, i.getCode(), i.getMessage());
+        assertTrue(i.getMessage().contains("spec.trainer.image: required"), i.getMessage());
+    }
+
+    @Test
     void tooLongNameIsRejected() {
         KubernetesClientException e = assertThrows(KubernetesClientException.class,
                 () -> create(manifest("a".repeat(41), "")));
@@ -96,15 +108,22 @@ class ValidationTest {
                 {"population", "\"population\": 6", "spec.population is immutable"},
                 {"seed", "\"seed\": 8", "spec.seed is immutable"},
                 {"searchSpace", "\"searchSpace\": {\"genes\": [{\"name\": \"cell0\", \"options\": [\"skip\"]}]}",
-                        "spec.searchSpace is immutable"}}) {
+                        "spec.searchSpace is immutable"},
+                {"epochsPerGeneration", "\"epochsPerGeneration\": 2", "spec.epochsPerGeneration is immutable"},
+                {"strategy", "\"strategy\": \"mutation\"", "spec.strategy is immutable"},
+                {"objective", "\"objective\": \"minimize\"", "spec.objective is immutable"},
+                {"trainer.task", "\"trainer\": {\"task\": \"other\"}", "spec.trainer.task is immutable"},
+                {"storage", "\"storage\": {\"persistentVolumeClaim\": {\"claimName\": \"y\"}}",
+                        "spec.storage.persistentVolumeClaim is immutable"}}) {
             KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> h.client
                     .resources(PbtNasSearch.class).inNamespace(h.namespace).withName("immutable")
                     .patch(MERGE, "{\"spec\": {" + change[1] + "}}"), change[0] + " could be changed");
             assertTrue(e.getMessage().contains(change[2]), e.getMessage());
         }
-        // A field that may change (generations) is accepted.
+        // Fields that may change (generations; writing a default out) are accepted.
         h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("immutable")
-                .patch(MERGE, "{\"spec\": {\"generations\": 4}}");
+                .patch(MERGE, "{\"spec\": {\"generations\": 4, \"epochsPerGeneration\": 1, \"strategy\": \"pbt-nas\","
+                        + " \"storage\": {\"retention\": \"delete\"}}}");
         assertEquals(4, h.get("immutable").getSpec().generations());
     }
 
