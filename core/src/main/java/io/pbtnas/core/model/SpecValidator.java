@@ -71,9 +71,25 @@ public final class SpecValidator {
         }
         if (spec.trainer() != null) {
             out.addAll(TrainerContract.envProblems(spec.trainer().env(), "spec.trainer.env"));
+            if (spec.trainer().resources() != null) {
+                quantities(spec.trainer().resources().requests(), "spec.trainer.resources.requests", out);
+                quantities(spec.trainer().resources().limits(), "spec.trainer.resources.limits", out);
+            }
         }
         feasibility(spec, out);
         return out;
+    }
+
+    private static void quantities(java.util.Map<String, String> values, String field, List<String> out) {
+        if (values == null) {
+            return;
+        }
+        values.forEach((k, v) -> {
+            if (!Quantities.isQuantity(v)) {
+                out.add(field + "." + k + ": " + (v == null ? "nothing" : "'" + v + "'") + " is not a Kubernetes "
+                        + "quantity; use a number with an optional suffix, e.g. '1', '500m', '4Gi'");
+            }
+        });
     }
 
     private static void feasibility(SearchSpec spec, List<String> out) {

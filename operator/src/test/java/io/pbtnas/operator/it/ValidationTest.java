@@ -93,6 +93,46 @@ class ValidationTest {
         assertTrue(i.getMessage().contains("spec.trainer.image: required"), i.getMessage());
     }
 
+    /** The local mode (ManifestReader) accepts exactly the names the API server accepts. */
+    @Test
+    void localNameRulesEqualClusterRules() throws Exception {
+        for (String name : List.of("a".repeat(40), "b".repeat(41), "c".repeat(63))) {
+            String yaml = manifest(name, "");
+            boolean local;
+            try {
+                new io.pbtnas.cli.manifest.ManifestReader().parse(yaml, "test");
+                local = true;
+            } catch (io.pbtnas.cli.manifest.ManifestException e) {
+                local = false;
+            }
+            boolean cluster;
+            try {
+                create(yaml);
+                cluster = true;
+            } catch (KubernetesClientException e) {
+                assertEquals(422, e.getCode(), e.getMessage());
+                cluster = false;
+            }
+            assertEquals(cluster, local, name.length() + " characters: cluster accepts " + cluster + ", local " + local);
+        }
+    }
+
+    /** A quantity that does not parse: the one validator both drivers use names it (locally: exit 2). */
+    @Test
+    void anUnparsableQuantityIsNamedOnTheClusterAsLocally() {
+        String yaml = manifest("gpu-one", "trainer: {image: \"pbtnas/not-run:0\", resources: {limits: {nvidia.com/gpu: one}}}");
+        io.pbtnas.cli.manifest.ManifestException local = assertThrows(io.pbtnas.cli.manifest.ManifestException.class,
+                () -> new io.pbtnas.cli.manifest.ManifestReader().parse(yaml, "test"));
+        String expected = "spec.trainer.resources.limits.nvidia.com/gpu: 'one' is not a Kubernetes quantity";
+        assertTrue(String.join(";", local.problems()).contains(expected), local.problems().toString());
+        create(yaml);
+        PbtNasSearch paused = h.await("gpu-one", s -> s.getStatus() != null && s.getStatus()
+                .condition(io.pbtnas.operator.StatusConditions.PAUSED).isPresent(), java.time.Duration.ofSeconds(30));
+        String message = paused.getStatus().condition(io.pbtnas.operator.StatusConditions.PAUSED).orElseThrow().message();
+        assertTrue(message.contains(expected), message);
+        assertTrue(h.memberPods("gpu-one").isEmpty(), "no pod for an invalid spec");
+    }
+
     @Test
     void tooLongNameIsRejected() {
         KubernetesClientException e = assertThrows(KubernetesClientException.class,
