@@ -55,6 +55,9 @@ public final class EvalCommand implements Callable<Integer> {
             if (taskArgs != null) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> extra = Json.MAPPER.readValue(taskArgs, Map.class);
+                if (extra == null) {
+                    throw new IllegalArgumentException("--task-args: not a JSON object: null");
+                }
                 t.taskArgs().putAll(extra);
             }
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -75,6 +78,9 @@ public final class EvalCommand implements Callable<Integer> {
             }
             Files.deleteIfExists(log);
             return Main.OK;
+        } catch (Evaluation.BadInputException e) {
+            err.println("pbtnas eval: " + e.getMessage());
+            return Main.BAD_INPUT;
         } catch (IllegalStateException e) {
             err.println("pbtnas eval: " + e.getMessage());
             return Main.FAILURE;

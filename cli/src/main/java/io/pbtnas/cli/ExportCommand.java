@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.pbtnas.cli.local.BestExport;
 import io.pbtnas.cli.local.HistoryFile;
 import io.pbtnas.cli.manifest.JsonErrors;
+import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.json.Json;
+import io.pbtnas.core.space.Genome;
 import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.core.model.BestMember;
 import io.pbtnas.core.model.SearchStatus;
@@ -129,6 +131,12 @@ public final class ExportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("--status.best.checkpoint: " + model + " does not exist (is --root "
                     + "the search root this status belongs to?)");
+        }
+        try {
+            // What is copied must be the network the status describes, whole.
+            TrainerOutput.checkCheckpoint(model, new Genome(best.genome()), null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--status.best.checkpoint: " + e.getMessage(), e);
         }
         return best;
     }

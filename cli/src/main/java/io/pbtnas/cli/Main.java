@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pbtnas", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "PBT-NAS: neural architecture search by Population Based Training with shrink-perturb "
                 + "weight inheritance. The same PbtNasSearch manifest runs on a cluster (kubectl apply) or here.",
-        subcommands = {RunCommand.class, MixCommand.class, ExportCommand.class, EvalCommand.class, VersionCommand.class,
+        subcommands = {RunCommand.class, MixCommand.class, ExportCommand.class, EvalCommand.class, VerifyCommand.class,
+            VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit codes shared by every subcommand. */

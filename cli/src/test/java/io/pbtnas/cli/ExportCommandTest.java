@@ -134,6 +134,22 @@ class ExportCommandTest {
     }
 
     @Test
+    void exportChecksTheCheckpointItCopies() throws Exception {
+        Path root = tmp.resolve("cut-root");
+        copyTree(work, root);
+        deleteExport(root);
+        String statusJson = Files.readString(root.resolve("status.json"));
+        String checkpoint = Json.MAPPER.readTree(statusJson).get("best").get("checkpoint").asText();
+        Path model = root.resolve(checkpoint);
+        byte[] whole = Files.readAllBytes(model);
+        Files.write(model, java.util.Arrays.copyOf(whole, whole.length - 7));
+        Cli.Result r = Cli.run("export", "--root", root.toString(), "--status", statusJson, "--search-space", space);
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--status.best.checkpoint: output check 'checkpoint parses'"), r.err());
+        assertTrue(Files.notExists(root.resolve("best/model.safetensors")), "nothing unchecked was copied");
+    }
+
+    @Test
     void badInputExits2NamingTheFieldAndWritesNothing() throws Exception {
         Path root = tmp.resolve("bad-root");
         Files.createDirectories(root.resolve("members/0/gen-0"));

@@ -25,6 +25,10 @@ import io.pbtnas.core.model.SearchStatus;
 @ValidationRule(value = "self.metadata.name.size() <= 40",
         message = "metadata.name: at most 40 characters, so that pod names '<name>-m<member>-g<generation>-a<attempt>' stay valid; choose a shorter name")
 @ValidationRule(value = "has(self.spec)", message = "spec: required; see `kubectl explain pbtnassearch.spec`")
+@ValidationRule(value = "!has(self.spec) || (has(self.spec.storage) && has(self.spec.storage.persistentVolumeClaim))",
+        message = "spec.storage: required on Kubernetes: {persistentVolumeClaim: {claimName: <a ReadWriteMany claim in this namespace>}}")
+@ValidationRule(value = "!has(self.spec) || (has(self.spec.trainer) && has(self.spec.trainer.image) && self.spec.trainer.image.size() > 0)",
+        message = "spec.trainer.image: required on Kubernetes: the trainer's container image, e.g. pbtnas/trainer:0.1.0")
 @ValidationRule(value = "!has(self.spec) || !has(self.spec.population) || self.spec.population >= "
         + "(has(self.spec.strategy) && self.spec.strategy == 'random' ? 1 : (has(self.spec.strategy) && self.spec.strategy == 'mutation' ? 2 : 3))",
         message = "spec.population: too small for the strategy; pbt-nas needs at least 3 members (a parent pool of 2 and a replaced slot), mutation at least 2, random at least 1")
@@ -36,6 +40,16 @@ import io.pbtnas.core.model.SearchStatus;
         message = "spec.searchSpace is immutable once the search has started; create a new PbtNasSearch to change it")
 @ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.seed) ? self.spec.seed : -1) == (has(oldSelf.spec.seed) ? oldSelf.spec.seed : -1))",
         message = "spec.seed is immutable once the search has started; create a new PbtNasSearch to change it")
+@ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.epochsPerGeneration) ? self.spec.epochsPerGeneration : 1) == (has(oldSelf.spec.epochsPerGeneration) ? oldSelf.spec.epochsPerGeneration : 1))",
+        message = "spec.epochsPerGeneration is immutable once the search has started (every checkpoint records the epochs it was trained for); create a new PbtNasSearch to change it")
+@ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.strategy) ? self.spec.strategy : 'pbt-nas') == (has(oldSelf.spec.strategy) ? oldSelf.spec.strategy : 'pbt-nas'))",
+        message = "spec.strategy is immutable once the search has started (the decisions already taken follow it); create a new PbtNasSearch to change it")
+@ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.objective) ? self.spec.objective : 'maximize') == (has(oldSelf.spec.objective) ? oldSelf.spec.objective : 'maximize'))",
+        message = "spec.objective is immutable once the search has started (the scores already ranked follow it); create a new PbtNasSearch to change it")
+@ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.trainer) && has(self.spec.trainer.task) ? self.spec.trainer.task : '') == (has(oldSelf.spec.trainer) && has(oldSelf.spec.trainer.task) ? oldSelf.spec.trainer.task : ''))",
+        message = "spec.trainer.task is immutable once the search has started (the scores already recorded were measured on it); create a new PbtNasSearch to change it")
+@ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.storage) && has(self.spec.storage.persistentVolumeClaim) ? self.spec.storage.persistentVolumeClaim.claimName : '') == (has(oldSelf.spec.storage) && has(oldSelf.spec.storage.persistentVolumeClaim) ? oldSelf.spec.storage.persistentVolumeClaim.claimName : ''))",
+        message = "spec.storage.persistentVolumeClaim is immutable once the search has started (the checkpoints are on that claim); create a new PbtNasSearch to change it")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "Best", jsonPath = ".status.best.score", type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "Of", jsonPath = ".spec.generations", type = AdditionalPrinterColumn.Type.INTEGER)

@@ -16,8 +16,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.pbtnas.core.contract.TrainerContract;
 import io.pbtnas.core.engine.Action;
-import io.pbtnas.core.engine.Seeds;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
@@ -35,6 +35,7 @@ public final class PodFactory {
     public static final String CLEANUP = "cleanup";
     public static final String EXPORT = "export";
     public static final String SEARCH_DIR = "search-dir";
+    public static final String VERIFY = "verify";
     public static final String VOLUME = "checkpoints";
     public static final String TERMINATION_LOG = "/dev/termination-log";
 
@@ -67,22 +68,12 @@ public final class PodFactory {
                     .build());
         }
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PBTNAS_SEARCH_SPACE", space.toJson());
-        env.put("PBTNAS_GENOME", train.genome().toJson());
-        if (train.inputCheckpoint() != null) {
-            env.put("PBTNAS_INPUT", MixCommandLine.onVolume(mount, train.inputCheckpoint()));
-        }
-        env.put("PBTNAS_OUTPUT_DIR", MixCommandLine.onVolume(mount,
-                train.outputDir()));
-        env.put("PBTNAS_EPOCH_FROM", Integer.toString(train.epochFrom()));
-        env.put("PBTNAS_EPOCH_TO", Integer.toString(train.epochTo()));
-        env.put("PBTNAS_SEED", Long.toString(Seeds.trainerSeed(spec.seed(), train.member(), train.generation())));
-        env.put("PBTNAS_TASK", trainer.task() == null ? "" : trainer.task());
-        env.put("PBTNAS_TASK_ARGS", Json.write(trainer.args() == null ? Map.of() : trainer.args()));
-        env.put("PBTNAS_TERMINATION_LOG", TERMINATION_LOG);
         if (trainer.env() != null) {
+            // SpecValidator rejects contract names here; the contract's values below win regardless.
             env.putAll(trainer.env());
         }
+        env.putAll(TrainerContract.environment(TrainerContract.train(spec, train,
+                relative -> MixCommandLine.onVolume(mount, relative), TERMINATION_LOG)));
 
         ContainerBuilder main = new ContainerBuilder()
                 .withName(TRAINER)
@@ -103,12 +94,35 @@ public final class PodFactory {
                         PodLabels.memberPodName(name, train.member(), train.generation(), train.attempt()),
                         PodLabels.member(name, train.member(), train.generation(), train.attempt())))
                 .withSpec(podSpec(spec))
+                .editMetadata()
+                    // kubectl logs shows the trainer, not the check after it.
+                    .addToAnnotations("kubectl.kubernetes.io/default-container", TRAINER)
+                .endMetadata()
                 .editSpec()
+                    // The trainer runs as the last init container so that the pod succeeds only when
+                    // `pbtnas verify` (the main container) found its outputs valid: a result counts only then.
                     .withInitContainers(init)
-                    .withContainers(main.build())
+                    .addToInitContainers(main.build())
+                    .withContainers(verifyContainer(search, train, mount, trainer))
                 .endSpec()
                 .build();
-        return PodSecurity.apply(pod, config, List.of(SEARCH_DIR, MIX));
+        return PodSecurity.apply(pod, config, List.of(SEARCH_DIR, MIX, VERIFY));
+    }
+
+    /** {@code pbtnas verify} on the step's output directory: the trainer contract's output checks. */
+    private Container verifyContainer(PbtNasSearch search, Action.Train train, String mount, TrainerSpec trainer) {
+        return new ContainerBuilder()
+                .withName(VERIFY)
+                .withImage(config.image())
+                .withImagePullPolicy(trainer.imagePullPolicy())
+                .withCommand(MixCommandLine.command())
+                .withArgs("verify", "--dir", MixCommandLine.onVolume(mount, train.outputDir()),
+                        "--genome", train.genome().toJson(), "--epoch", Integer.toString(train.epochTo()),
+                        "--termination-log", TERMINATION_LOG)
+                .withVolumeMounts(volumeMount(search))
+                .withTerminationMessagePath(TERMINATION_LOG)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .build();
     }
 
     /**
@@ -146,8 +160,12 @@ public final class PodFactory {
         List<EnvVar> env = List.of(
                 new EnvVar("PBTNAS_STATUS", Json.write(exported), null),
                 new EnvVar("PBTNAS_SEARCH_SPACE", spec.searchSpace().toJson(), null),
-                new EnvVar("PBTNAS_TASK", trainer.task() == null ? "" : trainer.task(), null),
                 new EnvVar("PBTNAS_TASK_ARGS", Json.write(trainer.args() == null ? Map.of() : trainer.args()), null));
+        if (trainer.task() != null) {
+            // Unset means unset: an omitted task is not PBTNAS_TASK="".
+            env = new ArrayList<>(env);
+            env.add(new EnvVar("PBTNAS_TASK", trainer.task(), null));
+        }
         Pod pod = new PodBuilder()
                 .withMetadata(ownedMetadata(search, PodLabels.exportPodName(name, attempt),
                         PodLabels.export(name, attempt)))

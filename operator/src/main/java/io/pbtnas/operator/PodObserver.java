@@ -1,12 +1,11 @@
 package io.pbtnas.operator;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.engine.MemberResult;
 import io.pbtnas.core.engine.Outcome;
-import io.pbtnas.core.json.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -78,24 +77,9 @@ public final class PodObserver {
         return Optional.empty();
     }
 
-    /** The trainer contract: the termination message is the metrics JSON, with a numeric "score". */
+    /** The trainer contract: the termination message is the metrics JSON, with a finite numeric "score". */
     static double score(String message) {
-        if (message == null || message.isBlank()) {
-            throw new IllegalArgumentException("its termination message is empty; the trainer must write "
-                    + "{\"score\": …} to $PBTNAS_TERMINATION_LOG");
-        }
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(message);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("its termination message is not JSON: " + abbreviate(message));
-        }
-        JsonNode score = node == null ? null : node.get("score");
-        if (score == null || !score.isNumber() || !Double.isFinite(score.asDouble())) {
-            throw new IllegalArgumentException("its termination message has no finite numeric \"score\": "
-                    + abbreviate(message));
-        }
-        return score.asDouble();
+        return TrainerOutput.score(message, "its termination message");
     }
 
     static String failure(Pod pod) {
@@ -117,11 +101,15 @@ public final class PodObserver {
                         + (status.getMessage() == null ? "" : ": " + status.getMessage()) : "no exit code reported");
     }
 
+    /** The container's terminated state; the trainer is an init container (before the verify container). */
     private static Optional<ContainerStateTerminated> terminated(Pod pod, String container) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+        if (pod.getStatus() == null) {
             return Optional.empty();
         }
-        return pod.getStatus().getContainerStatuses().stream()
+        var status = pod.getStatus();
+        return Stream.concat(
+                        status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
+                        status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream())
                 .filter(cs -> container.equals(cs.getName()) && cs.getState() != null)
                 .map(cs -> cs.getState().getTerminated())
                 .filter(t -> t != null)

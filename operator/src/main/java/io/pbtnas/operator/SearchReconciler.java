@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -121,11 +122,13 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         SearchSpec spec = search.getSpec().withDefaults();
         List<String> problems = SpecValidator.problems(search.getSpec());
         if (!problems.isEmpty()) {
-            SearchStatus failed = StatusConditions.invalid(old, String.join("; ", problems), observedGeneration, now);
-            if (!failed.equals(old)) {
+            // Paused, not failed: no pod is created or deleted (running steps finish and are read once
+            // the spec is fixed), and fixing the spec resumes from this status.
+            SearchStatus paused = StatusConditions.paused(old, String.join("; ", problems), observedGeneration, now);
+            if (!paused.equals(old)) {
                 events.warning(search, SearchEvents.INVALID_SPEC, String.join("; ", problems));
             }
-            return patchIfChanged(search, old, failed);
+            return patchIfChanged(search, old, paused);
         }
 
         List<Pod> searchPods = pods(context, ns, name);
@@ -249,10 +252,45 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
             LOG.debugf("created pod %s", pod.getMetadata().getName());
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) { // 409: created before a restart, or the cache lagged; both fine
-                throw e;
+                // Quota, an invalid pod, a webhook: the status and an event say so (updateErrorStatus).
+                throw new PodCreationError(pod.getMetadata().getName(), e);
             }
         }
     }
+
+    /**
+     * JOSDK's error-status handling: a pod the API server refused becomes condition
+     * PodCreationFailed and a Warning event with the server's message (once per change of message),
+     * and the search is reconciled again after a backoff, without end (a quota frees up; an
+     * invalid pod gets fixed in the spec). The phase is untouched: waiting, not failed.
+     */
+    @Override
+    public ErrorStatusUpdateControl<PbtNasSearch> updateErrorStatus(PbtNasSearch search, Context<PbtNasSearch> context,
+            Exception e) {
+        var refused = PodCreationError.in(e);
+        if (refused.isEmpty()) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        SearchStatus old = search.getStatus();
+        Instant now = Instant.now(clock);
+        Duration retryIn = PodCreationError.retryIn(old, now, config.retryBackoffBase(), config.retryBackoffMax());
+        long observedGeneration = Objects.requireNonNullElse(search.getMetadata().getGeneration(), 0L);
+        SearchStatus next = refused.get().statusWith(old, observedGeneration, now.toString());
+        String message = next.condition(PodCreationError.CONDITION).orElseThrow().message();
+        boolean sameMessage = old != null && old.condition(PodCreationError.CONDITION)
+                .map(c -> message.equals(c.message())).orElse(false);
+        if (!sameMessage) {
+            events.warning(search, PodCreationError.CONDITION, message);
+        }
+        PbtNasSearch patch = new PbtNasSearch();
+        patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(search.getMetadata().getName())
+                .withNamespace(search.getMetadata().getNamespace())
+                .build());
+        patch.setStatus(next);
+        return ErrorStatusUpdateControl.patchStatus(patch).withNoRetry().rescheduleAfter(retryIn);
+    }
+
 
     private void delete(Pod pod) {
         try {

@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 public final class StatusConditions {
     public static final String FAILED = "Failed";
+    /** True while the spec is invalid: no pods are created or deleted until it is fixed. */
+    public static final String PAUSED = "Paused";
+    public static final String INVALID_SPEC = "InvalidSpec";
 
     private StatusConditions() {}
 
@@ -36,16 +39,25 @@ public final class StatusConditions {
                 observedGeneration, engine.message());
     }
 
-    /** The status of a search whose spec the operator cannot run: nothing is started. */
-    public static SearchStatus invalid(SearchStatus old, String message, long observedGeneration, String now) {
+    /**
+     * The status of a search whose spec the operator cannot run: it is paused, not failed. The phase,
+     * members and best stay as they were (an edit must not end a search), condition {@code Paused}
+     * says why, and fixing the spec resumes it from this status.
+     */
+    public static SearchStatus paused(SearchStatus old, String message, long observedGeneration, String now) {
         SearchStatus base = old == null ? new SearchStatus(null, null, null, null, null, null, null) : old;
         List<Condition> out = new ArrayList<>();
-        out.add(stamp(new Condition(FAILED, "True", "InvalidSpec", message, observedGeneration, null),
+        for (Condition c : base.conditions()) {
+            if (!PAUSED.equals(c.type()) && !Condition.PROGRESSING.equals(c.type())) {
+                out.add(c);
+            }
+        }
+        out.add(stamp(new Condition(PAUSED, "True", INVALID_SPEC, message, observedGeneration, null),
                 old, observedGeneration, now));
-        out.add(stamp(new Condition(Condition.PROGRESSING, "False", "InvalidSpec", message, observedGeneration, null),
+        out.add(stamp(new Condition(Condition.PROGRESSING, "False", INVALID_SPEC, message, observedGeneration, null),
                 old, observedGeneration, now));
-        return new SearchStatus(Phase.FAILED, base.generation(), base.best(), base.members(), out,
-                observedGeneration, "invalid spec: " + message);
+        return new SearchStatus(base.phase(), base.generation(), base.best(), base.members(), out,
+                observedGeneration, "paused, invalid spec (fix it to resume; running pods go on): " + message);
     }
 
     /** Keeps the old transition time while a condition's status is unchanged. */

@@ -73,9 +73,10 @@ class PodFactoryTest {
         assertEquals(Map.of("gpu", "h100"), pod.getSpec().getNodeSelector());
         assertEquals("NoSchedule", pod.getSpec().getTolerations().get(0).getEffect());
         assertEquals("ckpt", pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
-        assertTrue(pod.getSpec().getInitContainers().isEmpty(), "no mix for a surviving member");
+        assertEquals(List.of(PodFactory.TRAINER), pod.getSpec().getInitContainers().stream().map(Container::getName)
+                .toList(), "no mix for a surviving member");
 
-        Container c = pod.getSpec().getContainers().get(0);
+        Container c = trainer(pod);
         assertEquals("pbtnas/trainer:1", c.getImage());
         assertEquals(new Quantity("1"), c.getResources().getLimits().get("nvidia.com/gpu"));
         assertEquals(new Quantity("2"), c.getResources().getRequests().get("cpu"));
@@ -92,6 +93,29 @@ class PodFactoryTest {
         assertEquals(Long.toString(Seeds.trainerSeed(5, 3, 1)), env.get("PBTNAS_SEED"));
         Integer.parseInt(env.get("PBTNAS_SEED")); // a trainer may parse it as an int
         assertEquals("1", env.get("EXTRA"));
+    }
+
+    @Test
+    void memberPodEnvironmentIsTheTrainerContractsWithAnOmittedTaskUnset() {
+        SearchSpec given = spec();
+        TrainerSpec t = given.trainer();
+        SearchSpec noTask = new SearchSpec(given.strategy(), given.population(), given.generations(),
+                given.epochsPerGeneration(), given.objective(), given.seed(), given.selection(), given.mixing(),
+                given.searchSpace(), new TrainerSpec(t.image(), t.imagePullPolicy(), t.command(), null, t.args(),
+                t.env(), t.resources(), t.nodeSelector(), t.tolerations(), t.serviceAccountName(),
+                t.imagePullSecrets()), given.storage(), given.parallelism(), given.failurePolicy());
+        Action.Train train = new Action.Train(3, 1, 0, 1, 2, new Genome(Map.of("cell0", "skip")),
+                "members/3/gen-0/model.safetensors", null);
+        Map<String, String> env = env(trainer(new PodFactory(CONFIG).memberPod(search(), noTask, train)));
+        assertFalse(env.containsKey("PBTNAS_TASK"), "an omitted task is not PBTNAS_TASK=\"\": " + env);
+        assertEquals("train", env.get("PBTNAS_MODE"));
+        assertEquals("3", env.get("PBTNAS_MEMBER"));
+        assertEquals("1", env.get("PBTNAS_GENERATION"));
+        Map<String, String> expected = new java.util.HashMap<>(io.pbtnas.core.contract.TrainerContract.environment(
+                io.pbtnas.core.contract.TrainerContract.train(noTask, train, r -> "/data/" + r,
+                        "/dev/termination-log")));
+        expected.put("EXTRA", "1");
+        assertEquals(expected, env, "the pod gets exactly the contract's variables plus trainer.env");
     }
 
     @Test
@@ -142,6 +166,29 @@ class PodFactoryTest {
         return new PodFactory(config).memberPod(search(), spec(), train);
     }
 
+    /** The trainer: the last init container, before `pbtnas verify`. */
+    static Container trainer(Pod pod) {
+        List<Container> init = pod.getSpec().getInitContainers();
+        Container last = init.get(init.size() - 1);
+        assertEquals(PodFactory.TRAINER, last.getName());
+        return last;
+    }
+
+    @Test
+    void theMemberPodSucceedsOnlyWhenVerifyFindsTheTrainersOutputsValid() {
+        Action.Train train = new Action.Train(3, 1, 0, 1, 2, new Genome(Map.of("cell0", "skip")),
+                "members/3/gen-0/model.safetensors", null);
+        Pod pod = new PodFactory(CONFIG).memberPod(search(), spec(), train);
+        assertEquals(1, pod.getSpec().getContainers().size());
+        Container verify = pod.getSpec().getContainers().get(0);
+        assertEquals(PodFactory.VERIFY, verify.getName());
+        assertEquals("pbtnas/operator:9", verify.getImage());
+        assertEquals(List.of("pbtnas"), verify.getCommand());
+        assertEquals(List.of("verify", "--dir", "/data/members/3/gen-1", "--genome", "{\"cell0\":\"skip\"}",
+                "--epoch", "2", "--termination-log", "/dev/termination-log"), verify.getArgs());
+        assertEquals(PodFactory.TRAINER, pod.getMetadata().getAnnotations().get("kubectl.kubernetes.io/default-container"));
+    }
+
     static Map<String, String> env(Container c) {
         return c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     }
@@ -185,8 +232,7 @@ class PodFactoryTest {
             }
         }
         // The checkpoint volume is still mounted where it was.
-        Container trainer = all.get(0).getSpec().getContainers().get(0);
-        assertEquals("/data", trainer.getVolumeMounts().get(0).getMountPath());
+        assertEquals("/data", trainer(all.get(0)).getVolumeMounts().get(0).getMountPath());
     }
 
     @Test
@@ -194,7 +240,8 @@ class PodFactoryTest {
         Pod pod = mixedMemberPod(CONFIG);
         assertNull(pod.getSpec().getSecurityContext());
         assertTrue(pod.getSpec().getVolumes().stream().noneMatch(v -> v.getName().equals(PodSecurity.TMP_VOLUME)));
-        for (Container c : List.of(pod.getSpec().getInitContainers().get(0), pod.getSpec().getContainers().get(0))) {
+        for (Container c : List.of(pod.getSpec().getInitContainers().get(0), trainer(pod),
+                pod.getSpec().getContainers().get(0))) {
             assertNull(c.getSecurityContext(), c.getName());
             assertEquals(1, c.getVolumeMounts().size(), c.getName());
             assertFalse(env(c).containsKey("DJL_CACHE_DIR"), c.getName());

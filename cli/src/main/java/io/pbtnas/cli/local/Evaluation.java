@@ -1,7 +1,12 @@
 package io.pbtnas.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pbtnas.core.checkpoint.CheckpointMetadata;
+import io.pbtnas.core.contract.TrainerContract;
+import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.json.Json;
+import io.pbtnas.core.safetensors.Safetensors;
+import io.pbtnas.core.safetensors.SafetensorsException;
 import io.pbtnas.core.layout.CheckpointLayout;
 
 import java.io.IOException;
@@ -11,6 +16,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,24 +29,51 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** What to evaluate: the checkpoint and the context found around it. */
+    /**
+     * What to evaluate: the checkpoint and the context found around it. {@code epoch} is the
+     * checkpoint's pbtnas.epoch; {@code member}/{@code generation} are set for a members/M/gen-G checkpoint.
+     */
     public record Target(Path model, String task, Map<String, Object> taskArgs, String searchSpaceJson,
-                         String genomeJson) {
+                         String genomeJson, int epoch, Integer member, Integer generation) {
     }
 
     public record Result(double validationAccuracy, double testAccuracy, JsonNode metrics) {
     }
 
+    /** The trainer said the input is bad (contract exit code 2). */
+    public static final class BadInputException extends IllegalArgumentException {
+        BadInputException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Pattern MEMBER_DIR = Pattern.compile("members/(\\d+)/gen-(\\d+)$");
+
     /**
      * Finds the checkpoint and its context: {@code path} may be a best/ folder, a
      * members/M/gen-G folder, or a .safetensors file. Task settings come from
-     * best/task.json or, for a member, from the work directory's search.json.
+     * best/task.json or, for a member, from the work directory's search.json; genome and
+     * search space from best/'s files, else from the checkpoint's own metadata.
+     * Throws IllegalArgumentException for anything that is not a readable checkpoint.
      */
     public static Target locate(Path path) throws IOException {
         Path model = Files.isDirectory(path) ? path.resolve(CheckpointLayout.MODEL) : path;
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException(path + ": no " + CheckpointLayout.MODEL + " here; give an exported "
                     + "best/ folder, a members/<m>/gen-<g>/ folder, or a .safetensors file");
+        }
+        Map<String, String> meta;
+        try {
+            meta = Safetensors.readMetadata(model);
+        } catch (SafetensorsException e) {
+            throw new IllegalArgumentException(model + ": not a readable checkpoint: " + e.getMessage());
+        }
+        int epoch;
+        try {
+            epoch = Integer.parseInt(meta.getOrDefault(CheckpointMetadata.EPOCH, ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(model + ": its metadata has no integer " + CheckpointMetadata.EPOCH
+                    + " (the epochs it was trained for); it was not written by a contract-honouring trainer");
         }
         Path dir = model.toAbsolutePath().getParent();
         String task = null;
@@ -55,9 +89,19 @@ public final class Evaluation {
         }
         String space = text(dir.resolve(CheckpointLayout.SEARCH_SPACE)).orElse(
                 search.map(s -> s.path("spec").path("searchSpace")).filter(JsonNode::isObject)
-                        .map(JsonNode::toString).orElse(null));
-        String genome = text(dir.resolve(CheckpointLayout.GENOME)).orElse(null);
-        return new Target(model, task, args, space, genome);
+                        .map(JsonNode::toString).orElse(meta.get(CheckpointMetadata.SEARCH_SPACE)));
+        String genome = text(dir.resolve(CheckpointLayout.GENOME)).orElse(meta.get(CheckpointMetadata.GENOME));
+        Matcher m = MEMBER_DIR.matcher(dir.toString().replace('\\', '/'));
+        Integer member = m.find() ? Integer.valueOf(m.group(1)) : null;
+        Integer generation = member == null ? null : Integer.valueOf(m.group(2));
+        return new Target(model, task, args, space, genome, epoch, member, generation);
+    }
+
+    /** The contract's evaluate step for {@code t}, its outputs in {@code out}. */
+    static TrainerContract.Step step(Target t, Path out) {
+        return new TrainerContract.Step(TrainerContract.Mode.EVALUATE, t.member(), t.generation(), t.epoch(),
+                t.epoch(), 0L, t.searchSpaceJson(), t.genomeJson(), t.model().toAbsolutePath().toString(),
+                out.toString(), t.task(), t.taskArgs(), out.resolve("termination-log").toString());
     }
 
     /** Runs the trainer in evaluate mode; {@code log} receives its output. */
@@ -66,25 +110,9 @@ public final class Evaluation {
         Path out = Files.createTempDirectory("pbtnas-eval-");
         try {
             ProcessBuilder pb = new ProcessBuilder(trainer.argv());
-            Map<String, String> env = pb.environment();
-            env.put("PBTNAS_MODE", "evaluate");
-            env.put("PBTNAS_INPUT", t.model().toAbsolutePath().toString());
-            env.put("PBTNAS_OUTPUT_DIR", out.toString());
-            env.put("PBTNAS_TERMINATION_LOG", out.resolve("termination-log").toString());
-            env.put("PBTNAS_TASK_ARGS", Json.write(t.taskArgs()));
-            if (t.task() != null) {
-                env.put("PBTNAS_TASK", t.task());
-            }
-            if (t.searchSpaceJson() != null) {
-                env.put("PBTNAS_SEARCH_SPACE", t.searchSpaceJson());
-            }
-            if (t.genomeJson() != null) {
-                env.put("PBTNAS_GENOME", t.genomeJson());
-            }
-            if (trainer.builtIn() && !t.taskArgs().containsKey("threads")) {
-                env.put("PBTNAS_THREADS", Integer.toString(threads));
-            }
-            env.put("DJL_OFFLINE", "true");
+            pb.environment().keySet().removeAll(TrainerContract.VARIABLES);
+            boolean passThreads = trainer.builtIn() && !t.taskArgs().containsKey("threads");
+            pb.environment().putAll(new TrainerEnvironment(null, threads, passThreads).forStep(step(t, out)));
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             Process p = pb.start();
             int code = p.waitFor();
@@ -94,11 +122,23 @@ public final class Evaluation {
                 java.util.List<String> lines = Files.exists(log) ? Files.readAllLines(log).stream()
                         .filter(l -> !l.contains("\"progress\"")).toList() : java.util.List.of();
                 String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 6), lines.size()));
-                throw new IllegalStateException("evaluation failed: trainer exited with code " + code
-                        + (tail.isBlank() ? "" : ":\n" + tail) + "\n(full log: " + log + ")");
+                String why = "trainer exited with code " + code
+                        + (code == 0 ? " but wrote no " + metrics.getFileName() : "")
+                        + (tail.isBlank() ? "" : ":\n" + tail) + "\n(full log: " + log + ")";
+                if (code == 2) {
+                    throw new BadInputException("bad input: " + why);
+                }
+                throw new IllegalStateException("evaluation failed: " + why);
             }
-            JsonNode m = Json.MAPPER.readTree(Files.readString(metrics));
-            return new Result(m.path("validationAccuracy").asDouble(m.path("score").asDouble(Double.NaN)),
+            String text = Files.readString(metrics);
+            double score;
+            try {
+                score = TrainerOutput.score(text, metrics.getFileName().toString());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("evaluation failed: " + e.getMessage());
+            }
+            JsonNode m = Json.MAPPER.readTree(text);
+            return new Result(m.path("validationAccuracy").asDouble(score),
                     m.path("testAccuracy").asDouble(Double.NaN), m);
         } finally {
             try (Stream<Path> files = Files.walk(out)) {

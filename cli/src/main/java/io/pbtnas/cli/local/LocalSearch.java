@@ -8,7 +8,6 @@ import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.engine.Decision;
 import io.pbtnas.core.engine.Engine;
 import io.pbtnas.core.engine.MemberResult;
-import io.pbtnas.core.json.Json;
 import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchSpec;
@@ -59,10 +58,8 @@ public final class LocalSearch {
         this.children = new Children(settings.dir().running());
         SearchSpec spec = settings.spec();
         boolean userThreads = settings.task().args() != null && settings.task().args().containsKey("threads");
-        TrainerEnvironment env = new TrainerEnvironment(spec.searchSpace().toJson(), settings.task().task(),
-                Json.write(settings.task().args() == null ? Map.of() : settings.task().args()),
-                spec.trainer() == null ? null : spec.trainer().env(), settings.threads(),
-                settings.trainer().builtIn() && !userThreads);
+        TrainerEnvironment env = new TrainerEnvironment(spec.trainer() == null ? null : spec.trainer().env(),
+                settings.threads(), settings.trainer().builtIn() && !userThreads);
         TrainerRunner runner = new TrainerRunner(settings.trainer(), env, settings.dir().logs(), children,
                 listener::progress);
         this.step = new MemberStep(settings.dir().layout(), spec, runner, listener, () -> stopRequested);

@@ -1,11 +1,10 @@
 package io.pbtnas.cli.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pbtnas.cli.output.RunListener;
+import io.pbtnas.core.contract.TrainerContract;
+import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.engine.MemberResult;
-import io.pbtnas.core.engine.Seeds;
-import io.pbtnas.core.json.Json;
 import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.core.model.SearchSpec;
 
@@ -37,10 +36,9 @@ final class MemberStep {
     }
 
     MemberResult run(Action.Train t) throws IOException, InterruptedException {
-        Path input = t.inputCheckpoint() == null ? null : layout.resolve(t.inputCheckpoint());
-        TrainerJob job = new TrainerJob(t.member(), t.generation(), t.attempt(), t.epochFrom(), t.epochTo(),
-                t.genome().toJson(), input, layout.memberDir(t.member(), t.generation()),
-                Seeds.trainerSeed(spec.seed(), t.member(), t.generation()));
+        Path outputDir = layout.memberDir(t.member(), t.generation());
+        TrainerJob job = new TrainerJob(t.attempt(), outputDir, TrainerContract.train(spec, t,
+                relative -> layout.resolve(relative).toString(), TrainerJob.terminationLog(outputDir).toString()));
         listener.memberStarted(job);
         if (t.mix() != null) {
             try {
@@ -63,13 +61,13 @@ final class MemberStep {
         }
         String error;
         if (exit.code() == 0) {
-            Optional<Double> score = finishedOnDisk(layout, t);
-            if (score.isPresent()) {
-                listener.memberFinished(job, score.get(), exit.seconds(), null);
-                return MemberResult.succeeded(t.member(), t.generation(), t.attempt(), score.get());
+            try {
+                double score = verified(layout, t).score();
+                listener.memberFinished(job, score, exit.seconds(), null);
+                return MemberResult.succeeded(t.member(), t.generation(), t.attempt(), score);
+            } catch (IllegalArgumentException e) {
+                error = "trainer exited 0 but its " + e.getMessage();
             }
-            error = "trainer exited 0 but " + layout.metrics(t.member(), t.generation()) + " or "
-                    + CheckpointLayout.MODEL + " is missing or has no numeric score";
         } else {
             error = "trainer exited with code " + exit.code() + (exit.tail().isBlank() ? "" : ": "
                     + lastLine(exit.tail())) + " (log: " + exit.log() + ")";
@@ -91,19 +89,17 @@ final class MemberStep {
         return lines[lines.length - 1].strip();
     }
 
-    /** The score of a finished step, when both of its outputs exist. */
+    /** The outputs of step {@code t}, when they pass the contract's checks; else IllegalArgumentException. */
+    static TrainerOutput.Verified verified(CheckpointLayout layout, Action.Train t) {
+        return TrainerOutput.verify(layout.memberDir(t.member(), t.generation()), t.genome(), t.epochTo());
+    }
+
+    /** The score of a step finished before an interruption, when its outputs pass every check. */
     static Optional<Double> finishedOnDisk(CheckpointLayout layout, Action.Train t) {
-        Path metrics = layout.metrics(t.member(), t.generation());
-        if (!Files.isRegularFile(metrics) || !Files.isRegularFile(layout.model(t.member(), t.generation()))) {
-            return Optional.empty();
-        }
         try {
-            JsonNode n = Json.MAPPER.readTree(Files.readString(metrics));
-            JsonNode s = n == null ? null : n.get("score");
-            return s != null && s.isNumber() ? Optional.of(s.asDouble()) : Optional.empty();
-        } catch (IOException e) {
+            return Optional.of(verified(layout, t).score());
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }
-
 }

@@ -2,6 +2,8 @@ package io.pbtnas.cli.local;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How a trainer process is started: the built-in DJL trainer in a child JVM on
@@ -32,6 +34,16 @@ public record TrainerCommand(List<String> argv, boolean builtIn) {
      */
     public static TrainerCommand custom(String commandLine) {
         boolean simple = !commandLine.matches("(?s).*[;&|\\n`$()<>].*");
-        return new TrainerCommand(List.of("/bin/sh", "-c", simple ? "exec " + commandLine : commandLine), false);
+        return new TrainerCommand(List.of("/bin/sh", "-c", simple ? execed(commandLine) : commandLine), false);
     }
+
+    /** Leading assignments (VAR=x prog) go before exec: "exec VAR=x prog" would look for a program "VAR=x". */
+    private static String execed(String commandLine) {
+        Matcher m = ASSIGNMENTS.matcher(commandLine);
+        int end = m.lookingAt() ? m.end() : 0;
+        return commandLine.substring(0, end) + "exec " + commandLine.substring(end);
+    }
+
+    private static final Pattern ASSIGNMENTS =
+            Pattern.compile("(\\s*[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|\"[^\"]*\"|[^\\s'\"])*\\s+)+");
 }

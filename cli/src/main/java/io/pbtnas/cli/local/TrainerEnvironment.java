@@ -1,43 +1,33 @@
 package io.pbtnas.cli.local;
 
-import java.nio.file.Path;
+import io.pbtnas.core.contract.TrainerContract;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The trainer contract's environment variables (DESIGN.md, "Trainer") for one job.
+ * The environment of one local trainer process: the user's trainer.env, then the contract's
+ * variables (from {@link TrainerContract}, which always win), then this machine's settings:
  * {@code threads} goes to OMP_NUM_THREADS, and to PBTNAS_THREADS when {@code passThreads}
- * (the user did not choose threads in the task arguments).
+ * (the built-in trainer, and the user did not choose threads in the task arguments).
  */
-public record TrainerEnvironment(String searchSpaceJson, String task, String taskArgsJson,
-                                 Map<String, String> userEnv, int threads, boolean passThreads) {
+public record TrainerEnvironment(Map<String, String> userEnv, int threads, boolean passThreads) {
 
-    public Map<String, String> forJob(TrainerJob job, Path terminationLog) {
+    public Map<String, String> forStep(TrainerContract.Step step) {
         Map<String, String> env = new LinkedHashMap<>();
         if (userEnv != null) {
-            env.putAll(userEnv);
+            userEnv.forEach((k, v) -> {
+                if (!TrainerContract.VARIABLES.contains(k)) {
+                    env.put(k, v);
+                }
+            });
         }
-        env.put("PBTNAS_SEARCH_SPACE", searchSpaceJson);
-        env.put("PBTNAS_GENOME", job.genomeJson());
-        if (job.input() != null) {
-            env.put("PBTNAS_INPUT", job.input().toString());
-        }
-        env.put("PBTNAS_OUTPUT_DIR", job.outputDir().toString());
-        env.put("PBTNAS_EPOCH_FROM", Integer.toString(job.epochFrom()));
-        env.put("PBTNAS_EPOCH_TO", Integer.toString(job.epochTo()));
-        env.put("PBTNAS_SEED", Long.toString(job.seed()));
-        if (task != null) {
-            env.put("PBTNAS_TASK", task);
-        }
-        env.put("PBTNAS_TASK_ARGS", taskArgsJson);
-        env.put("PBTNAS_TERMINATION_LOG", terminationLog.toString());
-        env.put("PBTNAS_MEMBER", Integer.toString(job.member()));
-        env.put("PBTNAS_GENERATION", Integer.toString(job.generation()));
+        env.putAll(TrainerContract.environment(step));
         // Nothing may be downloaded at run time, and members must not oversubscribe the cores.
         env.put("DJL_OFFLINE", "true");
         env.put("OMP_NUM_THREADS", Integer.toString(threads));
         if (passThreads) {
-            env.put("PBTNAS_THREADS", Integer.toString(threads));
+            env.put(TrainerContract.THREADS, Integer.toString(threads));
         }
         return env;
     }

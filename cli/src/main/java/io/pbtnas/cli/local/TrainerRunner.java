@@ -2,6 +2,7 @@ package io.pbtnas.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pbtnas.core.contract.TrainerContract;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -43,9 +44,10 @@ public final class TrainerRunner {
         Files.createDirectories(logDir);
         String name = "member-" + job.member() + "-gen-" + job.generation() + "-attempt-" + job.attempt();
         Path log = logDir.resolve(name + ".log");
-        Path terminationLog = job.outputDir().resolve("termination-log");
         ProcessBuilder pb = new ProcessBuilder(command.argv());
-        pb.environment().putAll(environment.forJob(job, terminationLog));
+        // Contract variables of our own environment (a user's shell) must not leak into the trainer's.
+        pb.environment().keySet().removeAll(TrainerContract.VARIABLES);
+        pb.environment().putAll(environment.forStep(job.step()));
         pb.redirectErrorStream(true);
         long t0 = System.nanoTime();
         Process p = pb.start();

@@ -48,6 +48,9 @@ public final class ManifestReader {
         }
     }
 
+    /** The longest name the CRD accepts (its CEL rule on metadata.name). */
+    public static final int MAX_NAME = 40;
+
     /** Parses and validates one manifest; {@code source} names it in messages. */
     public Manifest parse(String text, String source) throws ManifestException {
         if (text.isBlank()) {
@@ -68,8 +71,13 @@ public final class ManifestReader {
         }
         if (m.name() == null || m.name().isBlank()) {
             problems.add("metadata.name: required (a lowercase name such as 'fmnist')");
-        } else if (!NAME.matcher(m.name()).matches() || m.name().length() > 63) {
-            problems.add("metadata.name: must be lowercase letters, digits and '-' (at most 63), got " + quote(m.name()));
+        } else if (!NAME.matcher(m.name()).matches()) {
+            problems.add("metadata.name: must be lowercase letters, digits and '-', got " + quote(m.name()));
+        } else if (m.name().length() > MAX_NAME) {
+            // The CRD's rule: pod names '<name>-m<member>-g<generation>-a<attempt>' must stay valid.
+            problems.add("metadata.name: at most " + MAX_NAME + " characters (as on a cluster, so that pod names "
+                    + "'<name>-m<member>-g<generation>-a<attempt>' stay valid), got " + m.name().length()
+                    + "; choose a shorter name");
         }
         if (m.spec() == null) {
             problems.add("spec: required (population, generations, searchSpace, trainer, ...)");

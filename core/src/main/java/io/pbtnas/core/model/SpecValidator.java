@@ -1,5 +1,6 @@
 package io.pbtnas.core.model;
 
+import io.pbtnas.core.contract.TrainerContract;
 import io.pbtnas.core.space.SearchSpace;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +69,27 @@ public final class SpecValidator {
         } else {
             out.addAll(space.problems("spec.searchSpace"));
         }
+        if (spec.trainer() != null) {
+            out.addAll(TrainerContract.envProblems(spec.trainer().env(), "spec.trainer.env"));
+            if (spec.trainer().resources() != null) {
+                quantities(spec.trainer().resources().requests(), "spec.trainer.resources.requests", out);
+                quantities(spec.trainer().resources().limits(), "spec.trainer.resources.limits", out);
+            }
+        }
         feasibility(spec, out);
         return out;
+    }
+
+    private static void quantities(java.util.Map<String, String> values, String field, List<String> out) {
+        if (values == null) {
+            return;
+        }
+        values.forEach((k, v) -> {
+            if (!Quantities.isQuantity(v)) {
+                out.add(field + "." + k + ": " + (v == null ? "nothing" : "'" + v + "'") + " is not a Kubernetes "
+                        + "quantity; use a number with an optional suffix, e.g. '1', '500m', '4Gi'");
+            }
+        });
     }
 
     private static void feasibility(SearchSpec spec, List<String> out) {

@@ -29,7 +29,7 @@ class FaultsTest {
     void trainerExitingNonZeroIsRetriedAndTheSearchCompletes() throws Exception {
         try (Harness h = new Harness("exit")) {
             // Member 1's first attempt in generation 1 exits 1.
-            h.kubelet.failNext("^crash-m1-g1-a0$", 1);
+            h.kubelet.failNext("^crash-m1-g1-a0$", io.pbtnas.operator.PodFactory.TRAINER, 1);
             h.create(Harness.searchYaml("crash", FAST, 4, 3, "{}", "  failurePolicy: {maxRetries: 2}\n"));
             PbtNasSearch done = h.awaitPhase("crash", Phase.COMPLETE, Duration.ofMinutes(3));
 
@@ -45,6 +45,19 @@ class FaultsTest {
                     "retry started " + PodStart.of(retry) + ", failure at " + PodStart.finished(failed));
             assertEquals(3, done.getStatus().member(1).scores().size(), "the retried member still has every score");
             assertTrue(h.eventReasons().contains(SearchEvents.POD_FAILED), h.eventReasons().toString());
+        }
+    }
+
+    @Test
+    void aTruncatedCheckpointIsAFailedAttemptNamingTheCheckNotACompleteSearch() throws Exception {
+        try (Harness h = new Harness("truncated")) {
+            // Every member's last step writes half a checkpoint and exits 0 with a valid score.
+            h.create(Harness.searchYaml("cut", FAST, 4, 2, "{truncateInGeneration: 1}",
+                    "  failurePolicy: {maxRetries: 0}\n"));
+            PbtNasSearch done = h.awaitPhase("cut", Phase.FAILED, Duration.ofMinutes(3));
+            String status = io.pbtnas.core.json.Json.write(done.getStatus());
+            assertTrue(status.contains("output check 'checkpoint parses'"), status);
+            assertTrue(status.contains("every remaining member failed in generation 1"), status);
         }
     }
 

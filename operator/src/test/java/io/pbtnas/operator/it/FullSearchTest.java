@@ -104,7 +104,9 @@ class FullSearchTest {
             assertEquals(2, mostAtOnce(pods), h.podSummary("fmnist"));
             for (Pod p : pods) {
                 assertEquals(search.getMetadata().getUid(), p.getMetadata().getOwnerReferences().get(0).getUid());
-                assertEquals(PodFactory.TRAINER, p.getSpec().getContainers().get(0).getName());
+                List<String> init = p.getSpec().getInitContainers().stream().map(c -> c.getName()).toList();
+                assertEquals(PodFactory.TRAINER, init.get(init.size() - 1), "the trainer runs last before verify");
+                assertEquals(PodFactory.VERIFY, p.getSpec().getContainers().get(0).getName());
             }
 
             // best/ and history.json: written by the export pod (`pbtnas export`) once the search is complete.
@@ -177,9 +179,6 @@ class FullSearchTest {
     }
 
     private static Instant finishedAt(Pod pod) {
-        return pod.getStatus().getContainerStatuses().stream()
-                .filter(cs -> PodFactory.TRAINER.equals(cs.getName()))
-                .map(cs -> Instant.parse(cs.getState().getTerminated().getFinishedAt()))
-                .findFirst().orElseThrow(() -> new AssertionError("no finish time on " + pod.getMetadata().getName()));
+        return PodStart.finished(pod);
     }
 }

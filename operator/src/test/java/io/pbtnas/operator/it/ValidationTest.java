@@ -82,6 +82,58 @@ class ValidationTest {
     }
 
     @Test
+    void storageAndTrainerImageAreRequiredOnACluster() {
+        String noStorage = manifest("nostorage", "").replace("  storage: {persistentVolumeClaim: {claimName: x}}\n", "");
+        KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> create(noStorage));
+        assertEquals(422, e.getCode(), e.getMessage());
+        assertTrue(e.getMessage().contains("spec.storage: required"), e.getMessage());
+        KubernetesClientException i = assertThrows(KubernetesClientException.class,
+                () -> create(manifest("noimage", "trainer: {task: fashion-mnist}")));
+        assertEquals(422, i.getCode(), i.getMessage());
+        assertTrue(i.getMessage().contains("spec.trainer.image: required"), i.getMessage());
+    }
+
+    /** The local mode (ManifestReader) accepts exactly the names the API server accepts. */
+    @Test
+    void localNameRulesEqualClusterRules() throws Exception {
+        for (String name : List.of("a".repeat(40), "b".repeat(41), "c".repeat(63))) {
+            String yaml = manifest(name, "");
+            boolean local;
+            try {
+                new io.pbtnas.cli.manifest.ManifestReader().parse(yaml, "test");
+                local = true;
+            } catch (io.pbtnas.cli.manifest.ManifestException e) {
+                local = false;
+            }
+            boolean cluster;
+            try {
+                create(yaml);
+                cluster = true;
+            } catch (KubernetesClientException e) {
+                assertEquals(422, e.getCode(), e.getMessage());
+                cluster = false;
+            }
+            assertEquals(cluster, local, name.length() + " characters: cluster accepts " + cluster + ", local " + local);
+        }
+    }
+
+    /** A quantity that does not parse: the one validator both drivers use names it (locally: exit 2). */
+    @Test
+    void anUnparsableQuantityIsNamedOnTheClusterAsLocally() {
+        String yaml = manifest("gpu-one", "trainer: {image: \"pbtnas/not-run:0\", resources: {limits: {nvidia.com/gpu: one}}}");
+        io.pbtnas.cli.manifest.ManifestException local = assertThrows(io.pbtnas.cli.manifest.ManifestException.class,
+                () -> new io.pbtnas.cli.manifest.ManifestReader().parse(yaml, "test"));
+        String expected = "spec.trainer.resources.limits.nvidia.com/gpu: 'one' is not a Kubernetes quantity";
+        assertTrue(String.join(";", local.problems()).contains(expected), local.problems().toString());
+        create(yaml);
+        PbtNasSearch paused = h.await("gpu-one", s -> s.getStatus() != null && s.getStatus()
+                .condition(io.pbtnas.operator.StatusConditions.PAUSED).isPresent(), java.time.Duration.ofSeconds(30));
+        String message = paused.getStatus().condition(io.pbtnas.operator.StatusConditions.PAUSED).orElseThrow().message();
+        assertTrue(message.contains(expected), message);
+        assertTrue(h.memberPods("gpu-one").isEmpty(), "no pod for an invalid spec");
+    }
+
+    @Test
     void tooLongNameIsRejected() {
         KubernetesClientException e = assertThrows(KubernetesClientException.class,
                 () -> create(manifest("a".repeat(41), "")));
@@ -96,15 +148,22 @@ class ValidationTest {
                 {"population", "\"population\": 6", "spec.population is immutable"},
                 {"seed", "\"seed\": 8", "spec.seed is immutable"},
                 {"searchSpace", "\"searchSpace\": {\"genes\": [{\"name\": \"cell0\", \"options\": [\"skip\"]}]}",
-                        "spec.searchSpace is immutable"}}) {
+                        "spec.searchSpace is immutable"},
+                {"epochsPerGeneration", "\"epochsPerGeneration\": 2", "spec.epochsPerGeneration is immutable"},
+                {"strategy", "\"strategy\": \"mutation\"", "spec.strategy is immutable"},
+                {"objective", "\"objective\": \"minimize\"", "spec.objective is immutable"},
+                {"trainer.task", "\"trainer\": {\"task\": \"other\"}", "spec.trainer.task is immutable"},
+                {"storage", "\"storage\": {\"persistentVolumeClaim\": {\"claimName\": \"y\"}}",
+                        "spec.storage.persistentVolumeClaim is immutable"}}) {
             KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> h.client
                     .resources(PbtNasSearch.class).inNamespace(h.namespace).withName("immutable")
                     .patch(MERGE, "{\"spec\": {" + change[1] + "}}"), change[0] + " could be changed");
             assertTrue(e.getMessage().contains(change[2]), e.getMessage());
         }
-        // A field that may change (generations) is accepted.
+        // Fields that may change (generations; writing a default out) are accepted.
         h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("immutable")
-                .patch(MERGE, "{\"spec\": {\"generations\": 4}}");
+                .patch(MERGE, "{\"spec\": {\"generations\": 4, \"epochsPerGeneration\": 1, \"strategy\": \"pbt-nas\","
+                        + " \"storage\": {\"retention\": \"delete\"}}}");
         assertEquals(4, h.get("immutable").getSpec().generations());
     }
 

@@ -1,0 +1,59 @@
+package io.pbtnas.operator.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.pbtnas.core.json.Json;
+import io.pbtnas.core.model.Condition;
+import io.pbtnas.core.model.Phase;
+import io.pbtnas.operator.PbtNasSearch;
+import io.pbtnas.operator.StatusConditions;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Edits the CRD allows but the engine cannot honour pause a search; fixing the spec resumes it. */
+@QuarkusTest
+@QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
+class EditsTest {
+    private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+
+    @Test
+    void anInvalidEditPausesTheSearchWithoutDeletingPodsAndFixingItResumes() throws Exception {
+        try (Harness h = new Harness("edit")) {
+            h.create(Harness.searchYaml("ed", FaultsTest.FAST, 4, 2, "{sleepMillis: 4000}", ""));
+            String running = "ed-m0-g0-a0";
+            h.client.pods().inNamespace(h.namespace).withName(running).waitUntilCondition(
+                    p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()),
+                    60, TimeUnit.SECONDS);
+            // Valid for the schema, invalid for the engine: a contract variable in trainer.env.
+            h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("ed")
+                    .patch(MERGE, "{\"spec\": {\"trainer\": {\"env\": {\"PBTNAS_SEED\": \"1\"}}}}");
+            PbtNasSearch paused = h.await("ed", s -> s.getStatus() != null
+                    && s.getStatus().condition(StatusConditions.PAUSED).map(c -> "True".equals(c.status()))
+                    .orElse(false), Duration.ofSeconds(30));
+            Condition why = paused.getStatus().condition(StatusConditions.PAUSED).orElseThrow();
+            assertTrue(why.message().contains("spec.trainer.env.PBTNAS_SEED"), why.message());
+            assertEquals(Phase.TRAINING, paused.getStatus().phase(), "paused, not failed: " + Json.write(paused.getStatus()));
+            Pod pod = h.client.pods().inNamespace(h.namespace).withName(running).get();
+            assertNotNull(pod, "the running pod was deleted for an invalid edit");
+            assertNull(pod.getMetadata().getDeletionTimestamp(), "the running pod is being deleted");
+
+            // The fix (remove the variable) resumes the search; it completes with every score.
+            h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("ed")
+                    .patch(MERGE, "{\"spec\": {\"trainer\": {\"env\": null}}}");
+            PbtNasSearch done = h.awaitPhase("ed", Phase.COMPLETE, Duration.ofMinutes(3));
+            assertTrue(done.getStatus().condition(StatusConditions.PAUSED).isEmpty(), Json.write(done.getStatus()));
+            assertEquals(2, done.getStatus().member(0).scores().size(), Json.write(done.getStatus()));
+            Pod after = h.client.pods().inNamespace(h.namespace).withName(running).get();
+            assertEquals("Succeeded", after.getStatus().getPhase(), "the step that ran during the pause counted");
+        }
+    }
+}
