@@ -55,8 +55,16 @@ public final class Engine {
                     + s.members().size() + " to " + spec.population() + "; a running search cannot be resized, "
                     + "create a new search instead"), List.of());
         }
+        boolean async = spec.schedule() == Schedule.ASYNCHRONOUS;
+        boolean progressed = s.members().stream().anyMatch(m -> m.stepsDone() > 0);
+        if (progressed && async == s.arrivals().isEmpty()) {
+            return new Decision(failed(current, "ScheduleChanged", "spec.schedule changed to "
+                    + spec.schedule().code() + " after the search had trained a step "
+                    + (async ? "synchronously" : "asynchronously") + "; a running search cannot switch schedules, "
+                    + "set it back or create a new search"), List.of());
+        }
         List<MemberResult> results = observed == null ? List.of() : observed;
-        if (spec.schedule() == Schedule.ASYNCHRONOUS) {
+        if (async) {
             s = Asynchronous.apply(spec, s, results);
         } else {
             s = apply(spec, s, results);

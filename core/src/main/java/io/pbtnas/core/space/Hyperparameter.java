@@ -16,10 +16,10 @@ import java.util.Set;
 /**
  * A training hyperparameter explored beside the architecture (PBT's classic use): a name and
  * exactly one prior, {@code logUniform: [lo, hi]}, {@code uniform: [lo, hi]} or
- * {@code choice: [values]}. The trainer receives the member's current values in PBTNAS_HPARAMS.
+ * {@code choice: [numbers]}. The trainer receives the member's current values in PBTNAS_HPARAMS.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "[has(self.logUniform), has(self.uniform), has(self.choice)].filter(x, x).size() == 1",
+@ValidationRule(value = "(has(self.logUniform) ? 1 : 0) + (has(self.uniform) ? 1 : 0) + (has(self.choice) ? 1 : 0) == 1",
         message = "spec.searchSpace.hyperparameters[]: give exactly one prior: logUniform, uniform or choice")
 public record Hyperparameter(
         @Required
@@ -34,10 +34,14 @@ public record Hyperparameter(
         @JsonPropertyDescription("[lo, hi] with lo < hi: drawn uniformly; explored by multiplying with a "
                 + "perturbation factor, clamped to [lo, hi].")
         List<Double> uniform,
-        @SchemaFrom(type = com.fasterxml.jackson.databind.JsonNode.class) // numbers, strings or booleans
-        @JsonPropertyDescription("The values to choose from (numbers, strings or booleans), e.g. [32, 64, 128]: "
-                + "drawn uniformly; explored by moving to a neighbouring value in this order.")
+        @SchemaFrom(type = ChoiceSchema.class) // numbers; integers stay integers (batchSize: 64, not 64.0)
+        @JsonPropertyDescription("The numbers to choose from, e.g. [32, 64, 128]: drawn uniformly; explored by "
+                + "moving to a neighbouring value in this order. Integers reach the trainer as integers.")
         List<Object> choice) {
+
+    /** Only the CRD schema of {@code choice}: an array of numbers (typed, so CEL can see the field). */
+    static final class ChoiceSchema extends ArrayList<Double> {
+    }
 
     /** Which prior an entry uses. */
     public enum Prior { LOG_UNIFORM, UNIFORM, CHOICE }
@@ -133,9 +137,8 @@ public record Hyperparameter(
         Set<Object> seen = new HashSet<>();
         for (int i = 0; i < choice.size(); i++) {
             Object v = choice.get(i);
-            if (!(v instanceof Number || v instanceof String || v instanceof Boolean)) {
-                out.add(at + "[" + i + "]: hyperparameter '" + name + "' values must be numbers, strings or booleans, "
-                        + "got " + v);
+            if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                out.add(at + "[" + i + "]: hyperparameter '" + name + "' values must be finite numbers, got " + v);
             } else if (!seen.add(v)) {
                 out.add(at + "[" + i + "]: duplicate value " + v + " in hyperparameter '" + name + "'");
             }

@@ -2,6 +2,7 @@ package io.pbtnas.core.space;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.json.Json;
 import java.util.ArrayList;
@@ -22,10 +23,13 @@ public record SearchSpace(
                 + "prefix of the weights it owns. May be empty when hyperparameters are given (plain PBT).")
         List<Gene> genes,
         @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @Size(max = MAX_HYPERPARAMETERS) // bounds the CRD's CEL cost per entry
         @JsonPropertyDescription("Training hyperparameters explored beside the architecture, each with one prior: "
                 + "{name: learningRate, logUniform: [1.0e-4, 1.0e-2]}, {name: weightDecay, uniform: [0, 1.0e-3]}, "
                 + "{name: batchSize, choice: [32, 64, 128]}.")
         List<Hyperparameter> hyperparameters) {
+
+    public static final int MAX_HYPERPARAMETERS = 32;
 
     public SearchSpace {
         genes = genes == null ? List.of() : List.copyOf(genes);
@@ -100,6 +104,10 @@ public record SearchSpace(
     }
 
     private void hyperparameterProblems(String path, List<String> out) {
+        if (hyperparameters.size() > MAX_HYPERPARAMETERS) {
+            out.add(path + ".hyperparameters: at most " + MAX_HYPERPARAMETERS + " entries, got "
+                    + hyperparameters.size());
+        }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < hyperparameters.size(); i++) {
             Hyperparameter h = hyperparameters.get(i);

@@ -412,6 +412,23 @@ class AsynchronousTest {
     }
 
     @Test
+    void aRunningSearchCannotSwitchSchedules() {
+        SearchSpec async = async(8, 4);
+        SearchSpec sync = new SearchSpec(Strategy.PBT_NAS, 8, 4, 1, null, 7L, null, null, SPACE, null, null, null,
+                null, null, null);
+        SearchStatus asyncMid = run(async).decisions.get(9).status();
+        Decision toSync = Engine.decide(sync, asyncMid, List.of());
+        assertEquals(Phase.FAILED, toSync.status().phase());
+        assertTrue(toSync.status().message().startsWith("spec.schedule changed to synchronous after the search had "
+                + "trained a step asynchronously"), toSync.status().message());
+        SearchStatus syncMid = new Simulation().run(sync, AsynchronousTest::succeed).decisions.get(2).status();
+        assertEquals(Phase.FAILED, Engine.decide(async, syncMid, List.of()).status().phase());
+        // Before any step has finished the schedule may still change.
+        SearchStatus fresh = Engine.decide(sync, null, List.of()).status();
+        assertEquals(Phase.TRAINING, Engine.decide(async, fresh, List.of()).status().phase());
+    }
+
+    @Test
     void loweringGenerationsEndsTheSearchAtTheNewLastStep() {
         SearchSpec five = async(6, 5);
         ClockSimulation sim = run(five);

@@ -124,7 +124,6 @@ class ExploreTest {
         assertEquals(java.util.Set.of(64, 128), fromLast.keySet(), "clamped at the last value");
         // A value read back as another number type is still found in the list.
         assertEquals(1, ExploreStep.indexOf(BS.choice(), 64L));
-        assertEquals(1, ExploreStep.indexOf(List.of("adamw", "sgd"), "sgd"));
     }
 
     @Test
