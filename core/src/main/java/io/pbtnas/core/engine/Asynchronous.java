@@ -20,7 +20,8 @@ import java.util.Map;
  * The asynchronous schedule (DESIGN §4): no generation barrier. Each member trains its own steps;
  * when member m finishes step k (k + 1 &lt; generations) it is ranked against the step-k scores of
  * every member that has finished step k, once at least ceil(alive/2) have (alive: members not
- * dropped; the population while none is); until then it goes on unjudged. In the bottom
+ * dropped; the population while none is); until then it waits for that quorum while other members
+ * can use the GPUs, and goes on unjudged when one would otherwise idle (see {@link #release}). In the bottom
  * replaceFraction of that ranking it is replaced at once by the strategy's child of parents from the
  * top parentFraction of the same ranking, built from their step-k checkpoints; the child trains step
  * k + 1 in slot m. A member that failed step k for good waits, Failed, until the step-k ranking can
@@ -49,8 +50,10 @@ final class Asynchronous {
                 continue; // stale, repeated or still running
             }
             log.add(arrive(spec, byId, m, r));
+            judgeWaiting(spec, byId, log);
             resolveWaiting(spec, byId);
         }
+        judgeWaiting(spec, byId, log);
         resolveWaiting(spec, byId);
         return settle(spec, s, List.copyOf(byId.values()), log);
     }
@@ -86,11 +89,19 @@ final class Asynchronous {
         if (k + 1 >= spec.generations()) {
             return new Arrival(m.id(), k, r.attempt(), r.score(), Arrival.Verdict.LAST, null);
         }
-        List<MemberStatus> ranking = ranking(spec, byId, k);
-        if (ranking.size() < quorum(byId)) {
-            byId.put(m.id(), goOn(done, k));
-            return new Arrival(m.id(), k, r.attempt(), r.score(), Arrival.Verdict.UNJUDGED, null);
+        if (ranking(spec, byId, k).size() < quorum(byId) && spec.strategy().replaces()) {
+            // Done, not yet judged: it waits for the quorum while other members can use the GPUs
+            // (release() lets it go on unjudged the moment a GPU would otherwise idle).
+            return new Arrival(m.id(), k, r.attempt(), r.score(), Arrival.Verdict.WAITING, null);
         }
+        return judge(spec, byId, done, k, new Arrival(m.id(), k, r.attempt(), r.score(), null, null));
+    }
+
+    /** Ranks member m's step-k score (the quorum is met) and decides: kept, or replaced by a child. */
+    private static Arrival judge(SearchSpec spec, Map<Integer, MemberStatus> byId, MemberStatus done, int k,
+                                 Arrival a) {
+        MemberStatus m = done;
+        List<MemberStatus> ranking = ranking(spec, byId, k);
         EvolutionStrategy strategy = EvolutionStrategy.of(spec.strategy());
         int n = ranking.size();
         int bottom = 0;
@@ -104,10 +115,48 @@ final class Asynchronous {
         int rank = ranking.indexOf(done);
         if (bottom == 0 || poolSize < strategy.minParents() || rank < n - bottom) {
             byId.put(m.id(), goOn(done, k));
-            return new Arrival(m.id(), k, r.attempt(), r.score(), Arrival.Verdict.KEPT, n);
+            return a.with(Arrival.Verdict.KEPT, n);
         }
         byId.put(m.id(), child(spec, strategy, ranking, poolSize, done, k));
-        return new Arrival(m.id(), k, r.attempt(), r.score(), Arrival.Verdict.REPLACED, n);
+        return a.with(Arrival.Verdict.REPLACED, n);
+    }
+
+    /** Waiting members, in arrival order, are judged as soon as their step has the quorum. */
+    private static void judgeWaiting(SearchSpec spec, Map<Integer, MemberStatus> byId, List<Arrival> log) {
+        for (int i = 0; i < log.size(); i++) {
+            Arrival a = log.get(i);
+            if (a.verdict() == Arrival.Verdict.WAITING && ranking(spec, byId, a.step()).size() >= quorum(byId)) {
+                log.set(i, judge(spec, byId, byId.get(a.member()), a.step(), a));
+            }
+        }
+    }
+
+    /**
+     * Lets waiting members go on unjudged, first arrived first, while a GPU (spec.parallelism) would
+     * otherwise idle: nothing else is pending to take it. With parallelism &gt;= population that is at
+     * once, the rule of DESIGN §4 as written; with fewer GPUs than members, a member that finished a
+     * step early waits for its judgement while the members behind it train.
+     */
+    static SearchStatus release(SearchSpec spec, SearchStatus s) {
+        if (s.phase().isFinal()) {
+            return s;
+        }
+        long busy = s.members().stream().filter(m -> m.state() == MemberState.TRAINING
+                || m.state() == MemberState.PENDING).count();
+        long free = spec.parallelism() - busy;
+        List<Arrival> log = new ArrayList<>(s.arrivals());
+        Map<Integer, MemberStatus> byId = new LinkedHashMap<>();
+        s.members().forEach(m -> byId.put(m.id(), m));
+        for (int i = 0; i < log.size() && free > 0; i++) {
+            Arrival a = log.get(i);
+            if (a.verdict() == Arrival.Verdict.WAITING) {
+                byId.put(a.member(), goOn(byId.get(a.member()), a.step()));
+                log.set(i, a.with(Arrival.Verdict.UNJUDGED, null));
+                free--;
+            }
+        }
+        return new SearchStatus(s.phase(), s.generation(), s.best(), List.copyOf(byId.values()), s.conditions(),
+                s.observedGeneration(), s.message(), log);
     }
 
     /** Failed members (best-placed step first) get a child once the ranking of their step allows one. */

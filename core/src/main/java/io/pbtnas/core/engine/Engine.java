@@ -76,7 +76,7 @@ public final class Engine {
         if (s.phase().isFinal()) {
             actions = finalActions(s);
         } else {
-            s = schedule(spec, s);
+            s = schedule(spec, async ? Asynchronous.release(spec, s) : s);
             actions = trainActions(spec, s);
         }
         return new Decision(withConditions(spec, s, current), actions);

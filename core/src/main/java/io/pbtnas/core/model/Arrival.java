@@ -19,16 +19,23 @@ public record Arrival(
         @JsonPropertyDescription("The score; absent when the attempt failed.")
         Double score,
         @JsonPropertyDescription("kept (ranked, survives), replaced (ranked in the bottom: a child trains the next "
-                + "step in this slot), unjudged (fewer members than the quorum had finished this step), last (the "
-                + "final step, nobody is replaced), retry (failed, tried again), failed (failed for good).")
+                + "step in this slot), waiting (fewer members than the quorum have finished this step; it waits "
+                + "while others use the GPUs), unjudged (went on without a ranking rather than leave a GPU idle), "
+                + "last (the final step, nobody is replaced), retry (failed, tried again), failed (failed for good).")
         Verdict verdict,
         @JsonPropertyDescription("How many step scores the member was ranked against (itself included); absent "
                 + "when it was not ranked.")
         Integer ranked) {
 
+    /** The same result with another verdict (a waiting member judged or let go). */
+    public Arrival with(Verdict newVerdict, Integer newRanked) {
+        return new Arrival(member, step, attempt, score, newVerdict, newRanked);
+    }
+
     public enum Verdict {
         @JsonProperty("kept") KEPT,
         @JsonProperty("replaced") REPLACED,
+        @JsonProperty("waiting") WAITING,
         @JsonProperty("unjudged") UNJUDGED,
         @JsonProperty("last") LAST,
         @JsonProperty("retry") RETRY,

@@ -271,8 +271,34 @@ class AsynchronousTest {
         List<Arrival> log = sorted.status().arrivals();
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), log.stream().map(Arrival::member).toList(),
                 "one batch: by step, then member");
-        assertEquals(Arrival.Verdict.UNJUDGED, log.get(2).verdict());
-        assertEquals(4, log.get(3).ranked());
+        // The first three waited within the call and were judged once the fourth made the quorum.
+        assertTrue(log.stream().noneMatch(a -> a.verdict() == Arrival.Verdict.UNJUDGED
+                || a.verdict() == Arrival.Verdict.WAITING), log.toString());
+        assertEquals(List.of(4, 4, 4, 4, 5, 6, 7, 8), log.stream().map(Arrival::ranked).toList());
+    }
+
+    @Test
+    void withFewerGpusThanMembersEarlyFinishersWaitForTheirJudgementWithoutIdlingAGpu() {
+        // The slots of the previous test (slot m takes 1 + m per step), now on 4 GPUs for 8 members.
+        SearchSpec spec = spec(Strategy.PBT_NAS, 8, 6, SPACE, 4, null, null);
+        ClockSimulation sim = new ClockSimulation().run(spec, t -> 1 + t.member(), AsynchronousTest::succeed);
+        assertEquals(Phase.COMPLETE, sim.status.phase());
+        for (Decision d : sim.decisions) {
+            SearchStatus s = d.status();
+            long training = s.members().stream().filter(m -> m.state() == MemberState.TRAINING).count();
+            if (s.phase() == Phase.TRAINING && training < 4) {
+                assertTrue(s.members().stream().noneMatch(m -> m.state() == MemberState.PENDING), "a GPU idles "
+                        + "while a member is pending");
+                assertTrue(s.arrivals().stream().noneMatch(a -> a.verdict() == Arrival.Verdict.WAITING),
+                        "a GPU idles while a member waits for its judgement");
+            }
+        }
+        long unjudged = sim.status.arrivals().stream().filter(a -> a.verdict() == Arrival.Verdict.UNJUDGED).count();
+        long judgedFast = sim.status.arrivals().stream().filter(a -> a.member() < 3 && (a.verdict()
+                == Arrival.Verdict.KEPT || a.verdict() == Arrival.Verdict.REPLACED)).count();
+        assertTrue(unjudged < 15, "fewer unjudged than with a GPU per member (15): " + unjudged);
+        assertTrue(judgedFast > 0, "the fast slots are judged too");
+        assertEquals(8 * 6, sim.runs.size(), "every member still trains every step");
     }
 
     @Test
