@@ -9,9 +9,11 @@ import io.pbtnas.core.model.MemberState;
 import io.pbtnas.core.model.MemberStatus;
 import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchSpec;
+import io.pbtnas.core.model.Schedule;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.model.SpecValidator;
 import io.pbtnas.core.space.Genome;
+import io.pbtnas.core.space.Hyperparameter;
 import io.pbtnas.core.space.SearchSpace;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,15 +55,28 @@ public final class Engine {
                     + s.members().size() + " to " + spec.population() + "; a running search cannot be resized, "
                     + "create a new search instead"), List.of());
         }
-        s = apply(spec, s, observed == null ? List.of() : observed);
-        if (settled(s)) {
-            s = advance(spec, s);
+        boolean async = spec.schedule() == Schedule.ASYNCHRONOUS;
+        boolean progressed = s.members().stream().anyMatch(m -> m.stepsDone() > 0);
+        if (progressed && async == s.arrivals().isEmpty()) {
+            return new Decision(failed(current, "ScheduleChanged", "spec.schedule changed to "
+                    + spec.schedule().code() + " after the search had trained a step "
+                    + (async ? "synchronously" : "asynchronously") + "; a running search cannot switch schedules, "
+                    + "set it back or create a new search"), List.of());
+        }
+        List<MemberResult> results = observed == null ? List.of() : observed;
+        if (async) {
+            s = Asynchronous.apply(spec, s, results);
+        } else {
+            s = apply(spec, s, results);
+            if (settled(s)) {
+                s = advance(spec, s);
+            }
         }
         List<Action> actions;
         if (s.phase().isFinal()) {
             actions = finalActions(s);
         } else {
-            s = schedule(spec, s);
+            s = schedule(spec, async ? Asynchronous.release(spec, s) : s);
             actions = trainActions(spec, s);
         }
         return new Decision(withConditions(spec, s, current), actions);
@@ -78,7 +93,8 @@ public final class Engine {
         for (int m = 0; m < spec.population(); m++) {
             Genome g = space.random(Seeds.rng(spec.seed(), Seeds.GENOME, 0, m));
             members.add(new MemberStatus(m, g.choices(), List.of(), List.of(), List.of(),
-                    List.of(LineageEntry.initial(0)), null, 0, MemberState.PENDING, null));
+                    List.of(LineageEntry.initial(0)), null, 0, MemberState.PENDING, null)
+                    .withNextHparams(PriorDraw.initial(spec.seed(), space.hyperparameters(), m)));
         }
         Long observedGeneration = previous == null ? null : previous.observedGeneration();
         return new SearchStatus(Phase.TRAINING, 0, null, members, List.of(), observedGeneration, null);
@@ -158,9 +174,10 @@ public final class Engine {
         for (MemberStatus m : s.members()) {
             Replacement r = replacements.get(m.id());
             if (r != null) {
-                next.add(m.replaced(r.genome().choices(), r.lineage()));
+                next.add(m.replaced(r.genome().choices(), r.lineage())
+                        .withNextHparams(childHparams(spec, s.member(r.lineage().parent()), g, m.id())));
             } else if (m.state() == MemberState.DONE) {
-                next.add(m.withState(MemberState.PENDING, 0, null));
+                next.add(m.withState(MemberState.PENDING, 0, null).withNextHparams(m.hparamsAt(g)));
             } else if (m.state() == MemberState.FAILED) {
                 next.add(m.withState(MemberState.DROPPED, m.attempts(), "dropped after failing generation " + g
                         + (replacePolicy ? " (no replacement possible with strategy " + spec.strategy().code()
@@ -175,32 +192,53 @@ public final class Engine {
     /** Starts Pending members while fewer than spec.parallelism are training. */
     static SearchStatus schedule(SearchSpec spec, SearchStatus s) {
         long training = s.members().stream().filter(m -> m.state() == MemberState.TRAINING).count();
-        List<MemberStatus> out = new ArrayList<>();
-        for (MemberStatus m : s.members()) {
-            if (m.state() == MemberState.PENDING && training < spec.parallelism()) {
-                out.add(m.withState(MemberState.TRAINING, m.attempts(), m.message()));
+        // Asynchronous: the member furthest behind starts first, so a fast one cannot starve the others.
+        Comparator<MemberStatus> order = spec.schedule() == Schedule.ASYNCHRONOUS
+                ? Comparator.comparingInt(MemberStatus::stepsDone).thenComparingInt(MemberStatus::id)
+                : Comparator.comparingInt(MemberStatus::id);
+        List<Integer> starting = new ArrayList<>();
+        for (MemberStatus m : s.members().stream().filter(m -> m.state() == MemberState.PENDING).sorted(order)
+                .toList()) {
+            if (training < spec.parallelism()) {
+                starting.add(m.id());
                 training++;
-            } else {
-                out.add(m);
             }
         }
+        List<MemberStatus> out = new ArrayList<>();
+        for (MemberStatus m : s.members()) {
+            out.add(starting.contains(m.id()) ? m.withState(MemberState.TRAINING, m.attempts(), m.message()) : m);
+        }
         return new SearchStatus(s.phase(), s.generation(), s.best(), out, s.conditions(), s.observedGeneration(),
-                s.message());
+                s.message(), s.arrivals());
+    }
+
+    /**
+     * The hyperparameters of a child started in {@code slot} at step {@code parentStep + 1}: its parent's
+     * values of {@code parentStep}, explored; seeded by (search seed, step, slot).
+     */
+    static Map<String, Object> childHparams(SearchSpec spec, MemberStatus parent, int parentStep, int slot) {
+        List<Hyperparameter> hs = spec.searchSpace().hyperparameters();
+        if (hs.isEmpty()) {
+            return Map.of();
+        }
+        return ExploreStep.explore(hs, spec.explore(), parent.hparamsAt(parentStep),
+                Seeds.rng(spec.seed(), Seeds.EXPLORE, parentStep + 1, slot));
     }
 
     static List<Action> trainActions(SearchSpec spec, SearchStatus s) {
-        int g = s.generation();
         int epochs = spec.epochsPerGeneration();
+        boolean async = spec.schedule() == Schedule.ASYNCHRONOUS;
         List<Action> out = new ArrayList<>();
         for (MemberStatus m : s.members()) {
             if (m.state() != MemberState.TRAINING) {
                 continue;
             }
+            int g = async ? m.stepsDone() : s.generation(); // the step this member trains
             Optional<MixPlan> mix = mixPlan(m, g);
             String input = mix.map(MixPlan::output)
                     .orElse(g == 0 || m.startedAt(g).isPresent() ? null : CheckpointLayout.relativeModel(m.id(), g - 1));
             out.add(new Action.Train(m.id(), g, m.attempts(), g * epochs, (g + 1) * epochs, new Genome(m.genome()),
-                    input, mix.orElse(null)));
+                    input, mix.orElse(null), m.hparamsAt(g)));
         }
         return out;
     }
@@ -218,14 +256,13 @@ public final class Engine {
         SearchStatus base = current == null ? new SearchStatus(null, null, null, List.of(), List.of(), null, null)
                 : current;
         SearchStatus s = new SearchStatus(Phase.FAILED, base.generation(), base.best(), base.members(),
-                base.conditions(), base.observedGeneration(), message);
+                base.conditions(), base.observedGeneration(), message, base.arrivals());
         List<Condition> cs = new ArrayList<>();
         cs.add(condition(base, Condition.READY, "False", reason, message));
         cs.add(condition(base, Condition.PROGRESSING, "False", reason, message));
         cs.add(condition(base, Condition.COMPLETE, "False", reason, message));
         cs.add(condition(base, Condition.DEGRADED, "True", reason, message));
-        return new SearchStatus(s.phase(), s.generation(), s.best(), s.members(), cs, s.observedGeneration(),
-                s.message());
+        return s.withConditions(cs);
     }
 
     static SearchStatus withConditions(SearchSpec spec, SearchStatus s, SearchStatus previous) {
@@ -235,7 +272,8 @@ public final class Engine {
                 || m.state() == MemberState.FAILED).map(m -> "member " + m.id() + ": " + m.message()).toList();
         boolean failed = s.phase() == Phase.FAILED;
         boolean complete = s.phase() == Phase.COMPLETE;
-        String progress = "generation " + s.generation() + " of " + spec.generations() + ": " + done + "/"
+        String progress = spec.schedule() == Schedule.ASYNCHRONOUS ? Asynchronous.progress(spec, s)
+                : "generation " + s.generation() + " of " + spec.generations() + ": " + done + "/"
                 + s.members().size() + " members done";
         List<Condition> cs = new ArrayList<>();
         cs.add(condition(prev, Condition.READY, failed ? "False" : "True", failed ? "SearchFailed" : "SpecValid",
@@ -248,8 +286,7 @@ public final class Engine {
                 lost.isEmpty() ? "no member has failed for good" : String.join("; ", lost)));
         cs.add(condition(prev, Condition.COMPLETE, complete ? "True" : "False", complete ? "Complete"
                 : failed ? "SearchFailed" : "InProgress", complete ? s.message() : progress));
-        return new SearchStatus(s.phase(), s.generation(), s.best(), s.members(), cs, s.observedGeneration(),
-                s.message());
+        return s.withConditions(cs);
     }
 
     /** Keeps lastTransitionTime when the status is unchanged; null on a transition, for the caller to stamp. */

@@ -11,6 +11,12 @@ public interface EvolutionStrategy {
 
     List<Replacement> replacements(GenerationContext ctx);
 
+    /** Fewest members a parent pool needs; 0 for a strategy that never replaces. */
+    int minParents();
+
+    /** The child for one replaced {@code slot}, from parents in {@code pool} (ranked, best first). */
+    Replacement childFor(GenerationContext ctx, List<MemberStatus> pool, int slot);
+
     static EvolutionStrategy of(Strategy s) {
         return switch (s) {
             case PBT_NAS -> new PbtNas();

@@ -18,12 +18,22 @@ public final class Mutation implements EvolutionStrategy {
 
     @Override
     public List<Replacement> replacements(GenerationContext ctx) {
-        Selected sel = Selected.of(ctx, 1);
+        Selected sel = Selected.of(ctx, minParents());
         List<Replacement> out = new ArrayList<>();
         for (int slot : sel.replaced()) {
             out.add(child(ctx, sel.pool(), slot));
         }
         return out;
+    }
+
+    @Override
+    public int minParents() {
+        return 1;
+    }
+
+    @Override
+    public Replacement childFor(GenerationContext ctx, List<MemberStatus> pool, int slot) {
+        return child(ctx, pool, slot);
     }
 
     static Replacement child(GenerationContext ctx, List<MemberStatus> pool, int slot) {
@@ -39,7 +49,7 @@ public final class Mutation implements EvolutionStrategy {
             return new Replacement(slot, genome, new LineageEntry(next, LineageEntry.Kind.MUTATION, parent.id(),
                     parent.id(), all, null, 1.0, ctx.spec().mixing().perturb(), mixSeed));
         }
-        if (kind == 2) {
+        if (kind == 2 && !genes.isEmpty()) { // plain PBT has no gene to resample: a copy
             Gene gene = genes.get(rng.nextInt(genes.size()));
             List<String> others = new ArrayList<>(gene.options());
             others.remove(genome.get(gene.name()));

@@ -19,12 +19,22 @@ public final class PbtNas implements EvolutionStrategy {
 
     @Override
     public List<Replacement> replacements(GenerationContext ctx) {
-        Selected sel = Selected.of(ctx, 2);
+        Selected sel = Selected.of(ctx, minParents());
         List<Replacement> out = new ArrayList<>();
         for (int slot : sel.replaced()) {
             out.add(child(ctx, sel.pool(), slot));
         }
         return out;
+    }
+
+    @Override
+    public int minParents() {
+        return 2;
+    }
+
+    @Override
+    public Replacement childFor(GenerationContext ctx, List<MemberStatus> pool, int slot) {
+        return child(ctx, pool, slot);
     }
 
     static Replacement child(GenerationContext ctx, List<MemberStatus> pool, int slot) {

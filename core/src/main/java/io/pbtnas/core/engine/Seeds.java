@@ -11,6 +11,10 @@ public final class Seeds {
     public static final long GENOME = 1;
     public static final long SELECTION = 2;
     public static final long TRAINER = 3;
+    /** Generation-0 hyperparameter draws, per member. */
+    public static final long HPARAMS = 4;
+    /** A child's exploration of its inherited hyperparameters, per (step the child starts, slot). */
+    public static final long EXPLORE = 5;
 
     private static final long GOLDEN = 0x9e3779b97f4a7c15L;
 

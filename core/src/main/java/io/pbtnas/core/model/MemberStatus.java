@@ -2,6 +2,7 @@ package io.pbtnas.core.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,19 @@ public record MemberStatus(
         @JsonPropertyDescription("Pending, Training, Done, Failed or Dropped in the current generation.")
         MemberState state,
         @JsonPropertyDescription("Last failure message of this member, if any.")
-        String message) {
+        String message,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @SchemaFrom(type = com.fasterxml.jackson.databind.JsonNode.class) // a list of objects name → number | string
+        @JsonPropertyDescription("Hyperparameter values this slot trained with at each step: entry k is the "
+                + "object name → value of step k (the PBT policy log). Empty without hyperparameters.")
+        List<Map<String, Object>> hparams) {
+
+    /** A member without hyperparameters. */
+    public MemberStatus(Integer id, Map<String, String> genome, List<Double> scores, List<Integer> replacedAt,
+                        List<Integer> failedAt, List<LineageEntry> lineage, String checkpoint, Integer attempts,
+                        MemberState state, String message) {
+        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, null);
+    }
 
     public MemberStatus {
         scores = scores == null ? List.of() : List.copyOf(scores);
@@ -38,6 +51,29 @@ public record MemberStatus(
         failedAt = failedAt == null ? List.of() : List.copyOf(failedAt);
         lineage = lineage == null ? List.of() : List.copyOf(lineage);
         genome = genome == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(genome));
+        hparams = hparams == null ? List.of() : hparams.stream()
+                .map(v -> java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(v))).toList();
+    }
+
+    /** The hyperparameter values of step k (empty when the search has none or the slot never reached k). */
+    public Map<String, Object> hparamsAt(int step) {
+        return step >= 0 && step < hparams.size() ? hparams.get(step) : Map.of();
+    }
+
+    /** Steps this slot has finished, with a score or failed for good: the step it trains next. */
+    public int stepsDone() {
+        return scores.size() + failedAt.size();
+    }
+
+    /** A copy whose next step uses {@code values} (appended to hparams; nothing when there are none). */
+    public MemberStatus withNextHparams(Map<String, Object> values) {
+        if (values == null || values.isEmpty()) {
+            return this;
+        }
+        List<Map<String, Object>> h = new ArrayList<>(hparams);
+        h.add(values);
+        return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state,
+                message, h);
     }
 
     /** The score of generation g, if this slot succeeded in it (slots exist from generation 0). */
@@ -60,14 +96,15 @@ public record MemberStatus(
     }
 
     public MemberStatus withState(MemberState s, Integer attempts, String message) {
-        return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, s, message);
+        return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, s, message,
+                hparams);
     }
 
     public MemberStatus withScore(double score, String checkpoint) {
         List<Double> s = new ArrayList<>(scores);
         s.add(score);
         return new MemberStatus(id, genome, s, replacedAt, failedAt, lineage, checkpoint, attempts, MemberState.DONE,
-                message);
+                message, hparams);
     }
 
     public MemberStatus withFailure(int generation, MemberState s, String message) {
@@ -75,7 +112,7 @@ public record MemberStatus(
         if (!f.contains(generation)) {
             f.add(generation);
         }
-        return new MemberStatus(id, genome, scores, replacedAt, f, lineage, checkpoint, attempts, s, message);
+        return new MemberStatus(id, genome, scores, replacedAt, f, lineage, checkpoint, attempts, s, message, hparams);
     }
 
     /** The slot gets a new network for the given generation. */
@@ -84,6 +121,7 @@ public record MemberStatus(
         r.add(entry.generation());
         List<LineageEntry> l = new ArrayList<>(lineage);
         l.add(entry);
-        return new MemberStatus(id, newGenome, scores, r, failedAt, l, checkpoint, 0, MemberState.PENDING, null);
+        return new MemberStatus(id, newGenome, scores, r, failedAt, l, checkpoint, 0, MemberState.PENDING, null,
+                hparams);
     }
 }

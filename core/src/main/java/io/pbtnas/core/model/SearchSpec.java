@@ -44,7 +44,21 @@ public record SearchSpec(
         @JsonPropertyDescription("Most members training at once. Default: the population.")
         Integer parallelism,
         @JsonPropertyDescription("Retries and what happens when a member keeps failing.")
-        FailurePolicy failurePolicy) {
+        FailurePolicy failurePolicy,
+        @JsonPropertyDescription("How children explore inherited hyperparameters (searchSpace.hyperparameters): "
+                + "resample with resampleProbability, else multiply by one of perturbationFactors.")
+        Explore explore,
+        @JsonPropertyDescription("synchronous (default; the paper's generation barrier) or asynchronous (each member "
+                + "is judged when it finishes a step, against the scores of that step known then; no GPU waits).")
+        Schedule schedule) {
+
+    /** The spec without explore and schedule (both default). */
+    public SearchSpec(Strategy strategy, Integer population, Integer generations, Integer epochsPerGeneration,
+                      Objective objective, Long seed, Selection selection, Mixing mixing, SearchSpace searchSpace,
+                      TrainerSpec trainer, StorageSpec storage, Integer parallelism, FailurePolicy failurePolicy) {
+        this(strategy, population, generations, epochsPerGeneration, objective, seed, selection, mixing, searchSpace,
+                trainer, storage, parallelism, failurePolicy, null, null);
+    }
 
     public static final int DEFAULT_EPOCHS_PER_GENERATION = 1;
     public static final long DEFAULT_SEED = 0;
@@ -64,6 +78,14 @@ public record SearchSpec(
                 trainer,
                 storage,
                 parallelism == null ? population : parallelism,
-                (failurePolicy == null ? new FailurePolicy(null, null) : failurePolicy).withDefaults());
+                (failurePolicy == null ? new FailurePolicy(null, null) : failurePolicy).withDefaults(),
+                (explore == null ? new Explore(null, null) : explore).withDefaults(),
+                schedule == null ? Schedule.SYNCHRONOUS : schedule);
+    }
+
+    /** A copy with another parallelism (drivers cap it to the machine), every other field kept. */
+    public SearchSpec withParallelism(Integer parallelism) {
+        return new SearchSpec(strategy, population, generations, epochsPerGeneration, objective, seed, selection,
+                mixing, searchSpace, trainer, storage, parallelism, failurePolicy, explore, schedule);
     }
 }

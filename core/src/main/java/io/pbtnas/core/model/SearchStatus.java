@@ -21,11 +21,28 @@ public record SearchStatus(
         @JsonPropertyDescription("metadata.generation of the spec last acted on.")
         Long observedGeneration,
         @JsonPropertyDescription("Human-readable summary, e.g. why the search failed.")
-        String message) {
+        String message,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @JsonPropertyDescription("Asynchronous schedule only: every training result in the order it was applied, "
+                + "with its verdict; the decisions replay from this log.")
+        List<Arrival> arrivals) {
 
     public SearchStatus {
         members = members == null ? List.of() : List.copyOf(members);
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
+        arrivals = arrivals == null ? List.of() : List.copyOf(arrivals);
+    }
+
+    /** A status without an arrival log (the synchronous schedule). */
+    public SearchStatus(Phase phase, Integer generation, BestMember best, List<MemberStatus> members,
+                        List<Condition> conditions, Long observedGeneration, String message) {
+        this(phase, generation, best, members, conditions, observedGeneration, message, null);
+    }
+
+    /** A copy with other conditions, everything else (the arrival log included) kept. */
+    public SearchStatus withConditions(List<Condition> newConditions) {
+        return new SearchStatus(phase, generation, best, members, newConditions, observedGeneration, message,
+                arrivals);
     }
 
     public Optional<Condition> condition(String type) {

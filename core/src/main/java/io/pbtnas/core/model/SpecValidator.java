@@ -1,6 +1,7 @@
 package io.pbtnas.core.model;
 
 import io.pbtnas.core.contract.TrainerContract;
+import io.pbtnas.core.space.Hyperparameter;
 import io.pbtnas.core.space.SearchSpace;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,7 @@ public final class SpecValidator {
             }
         }
         feasibility(spec, out);
+        hyperparameterProblems(spec, out);
         return out;
     }
 
@@ -90,6 +92,39 @@ public final class SpecValidator {
                         + "quantity; use a number with an optional suffix, e.g. '1', '500m', '4Gi'");
             }
         });
+    }
+
+    /**
+     * spec.explore, and hyperparameters against the rest of the spec (their own checks are in
+     * {@link SearchSpace#problems}): a name also in trainer.args would reach the trainer twice.
+     */
+    private static void hyperparameterProblems(SearchSpec spec, List<String> out) {
+        Explore explore = spec.explore();
+        Double p = explore.resampleProbability();
+        if (!(p >= 0 && p <= 1)) {
+            out.add("spec.explore.resampleProbability: must be in [0, 1], got " + p);
+        }
+        List<Double> factors = explore.perturbationFactors();
+        if (factors.isEmpty()) {
+            out.add("spec.explore.perturbationFactors: must list at least one factor, e.g. [0.8, 1.2]");
+        }
+        for (int i = 0; i < factors.size(); i++) {
+            Double f = factors.get(i);
+            if (f == null || !(f > 0) || f.isInfinite()) {
+                out.add("spec.explore.perturbationFactors[" + i + "]: must be a finite number > 0, got " + f);
+            }
+        }
+        if (spec.searchSpace() == null || spec.trainer() == null || spec.trainer().args() == null) {
+            return;
+        }
+        List<Hyperparameter> hs = spec.searchSpace().hyperparameters();
+        for (int i = 0; i < hs.size(); i++) {
+            Hyperparameter h = hs.get(i);
+            if (h != null && h.name() != null && spec.trainer().args().containsKey(h.name())) {
+                out.add("spec.searchSpace.hyperparameters[" + i + "].name: '" + h.name() + "' is also set in "
+                        + "spec.trainer.args; remove it from one of them (the search explores it, args fix it)");
+            }
+        }
     }
 
     private static void feasibility(SearchSpec spec, List<String> out) {

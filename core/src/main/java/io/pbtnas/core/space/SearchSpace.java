@@ -1,6 +1,8 @@
 package io.pbtnas.core.space;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.json.Json;
 import java.util.ArrayList;
@@ -12,14 +14,31 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
-/** The genes of a search; contract JSON {"genes":[{"name","prefix","options"}]}. */
+/**
+ * The genes of a search and its hyperparameters; contract JSON {"genes":[{"name","prefix","options"}]}
+ * (plus "hyperparameters" when there are any, so a genes-only space reads as before).
+ */
 public record SearchSpace(
         @JsonPropertyDescription("The genes: each an architecture choice with its options and the tensor-name "
-                + "prefix of the weights it owns.")
-        List<Gene> genes) {
+                + "prefix of the weights it owns. May be empty when hyperparameters are given (plain PBT).")
+        List<Gene> genes,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @Size(max = MAX_HYPERPARAMETERS) // bounds the CRD's CEL cost per entry
+        @JsonPropertyDescription("Training hyperparameters explored beside the architecture, each with one prior: "
+                + "{name: learningRate, logUniform: [1.0e-4, 1.0e-2]}, {name: weightDecay, uniform: [0, 1.0e-3]}, "
+                + "{name: batchSize, choice: [32, 64, 128]}.")
+        List<Hyperparameter> hyperparameters) {
+
+    public static final int MAX_HYPERPARAMETERS = 32;
 
     public SearchSpace {
         genes = genes == null ? List.of() : List.copyOf(genes);
+        hyperparameters = hyperparameters == null ? List.of() : List.copyOf(hyperparameters);
+    }
+
+    /** A space of genes only. */
+    public SearchSpace(List<Gene> genes) {
+        this(genes, null);
     }
 
     public static SearchSpace fromJson(String json) {
@@ -35,8 +54,8 @@ public record SearchSpace(
     /** Every problem, each naming the field path (under {@code path}) and what to fix; empty when valid. */
     public List<String> problems(String path) {
         List<String> out = new ArrayList<>();
-        if (genes.isEmpty()) {
-            out.add(path + ".genes: must list at least one gene");
+        if (genes.isEmpty() && hyperparameters.isEmpty()) {
+            out.add(path + ".genes: must list at least one gene, or give hyperparameters (plain PBT)");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < genes.size(); i++) {
@@ -80,7 +99,33 @@ public record SearchSpace(
                 }
             }
         }
+        hyperparameterProblems(path, out);
         return out;
+    }
+
+    private void hyperparameterProblems(String path, List<String> out) {
+        if (hyperparameters.size() > MAX_HYPERPARAMETERS) {
+            out.add(path + ".hyperparameters: at most " + MAX_HYPERPARAMETERS + " entries, got "
+                    + hyperparameters.size());
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < hyperparameters.size(); i++) {
+            Hyperparameter h = hyperparameters.get(i);
+            String at = path + ".hyperparameters[" + i + "]";
+            if (h == null) {
+                out.add(at + ": must be a hyperparameter object {name, logUniform | uniform | choice}");
+                continue;
+            }
+            out.addAll(h.problems(at));
+            if (h.name() == null || h.name().isBlank()) {
+                continue;
+            }
+            if (!names.add(h.name())) {
+                out.add(at + ".name: duplicate hyperparameter name '" + h.name() + "'; names must be unique");
+            } else if (gene(h.name()).isPresent()) {
+                out.add(at + ".name: '" + h.name() + "' is also a gene name; give the hyperparameter another name");
+            }
+        }
     }
 
     /** Throws IllegalArgumentException listing every problem. */
@@ -92,7 +137,7 @@ public record SearchSpace(
     }
 
     public Optional<Gene> gene(String name) {
-        return genes.stream().filter(g -> g.name().equals(name)).findFirst();
+        return genes.stream().filter(g -> g != null && name.equals(g.name())).findFirst();
     }
 
     public List<String> geneNames() {
