@@ -137,7 +137,7 @@ def status(field):
 
 def usage():
     r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime, r.ru_minflt
+    return r.ru_utime + r.ru_stime, r.ru_minflt, time.thread_time()
 
 
 def main(argv):
@@ -196,6 +196,7 @@ def main(argv):
     u1 = usage()
     out["trainCpuMsPerImage"] = (u1[0] - u0[0]) * 1000 / (batches * batch)
     out["trainMinorFaultsPerImage"] = (u1[1] - u0[1]) / (batches * batch)
+    out["trainMainThreadCpuMsPerImage"] = (u1[2] - u0[2]) * 1000 / (batches * batch)
     out["peakRssTrainMiB"] = status("VmHWM:")
     out["losses"] = losses
     out["rssMiB"] = rss
@@ -219,6 +220,7 @@ def main(argv):
     u1 = usage()
     out["evalCpuMsPerImage"] = (u1[0] - u0[0]) * 1000 / eval_images
     out["evalMinorFaultsPerImage"] = (u1[1] - u0[1]) / eval_images
+    out["evalMainThreadCpuMsPerImage"] = (u1[2] - u0[2]) * 1000 / eval_images
     out["evalLoss"] = ev_loss
     out["evalAccuracy"] = acc
     out["peakRssMiB"] = status("VmHWM:")

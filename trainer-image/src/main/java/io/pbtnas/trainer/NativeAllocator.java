@@ -2,6 +2,7 @@ package io.pbtnas.trainer;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.util.Map;
 
 /**
  * Makes glibc keep the memory libtorch frees for reuse instead of handing it back to the kernel.
@@ -35,9 +36,13 @@ final class NativeAllocator {
         int mallopt(int param, int value);
     }
 
+    /** The environment already tunes glibc's allocator (GLIBC_TUNABLES, MALLOC_ARENA_MAX, ...): leave it. */
+    static boolean userTuned(Map<String, String> env) {
+        return env.keySet().stream().anyMatch(k -> k.equals("GLIBC_TUNABLES") || k.startsWith("MALLOC_"));
+    }
+
     static void keepFreedMemoryUnlessSet(Console console) {
-        if (System.getenv("GLIBC_TUNABLES") != null || System.getenv().keySet().stream()
-                .anyMatch(k -> k.startsWith("MALLOC_"))) {
+        if (userTuned(System.getenv())) {
             return;
         }
         try {

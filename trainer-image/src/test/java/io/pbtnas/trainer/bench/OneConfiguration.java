@@ -95,6 +95,7 @@ final class OneConfiguration {
             usage[1] = usage();
             out.put("trainCpuMsPerImage", (usage[1][0] - usage[0][0]) / 1e6 / (batches * batch));
             out.put("trainMinorFaultsPerImage", (double) (usage[1][1] - usage[0][1]) / (batches * batch));
+            out.put("trainMainThreadCpuMsPerImage", (usage[1][2] - usage[0][2]) / 1e6 / (batches * batch));
             out.put("peakRssTrainMiB", status("VmHWM:"));
             out.put("losses", losses);
             out.put("rssMiB", rssMiB);
@@ -107,6 +108,7 @@ final class OneConfiguration {
             long[] u1 = usage();
             out.put("evalCpuMsPerImage", (u1[0] - u0[0]) / 1e6 / evalImages);
             out.put("evalMinorFaultsPerImage", (double) (u1[1] - u0[1]) / evalImages);
+            out.put("evalMainThreadCpuMsPerImage", (u1[2] - u0[2]) / 1e6 / evalImages);
             out.put("evalLoss", ev.loss());
             out.put("evalAccuracy", ev.accuracy());
             out.put("peakRssMiB", status("VmHWM:"));
@@ -123,14 +125,15 @@ final class OneConfiguration {
         Safetensors.write(file, Map.of(), t);
     }
 
-    /** CPU time of the whole process (ns, every thread) and its minor page faults so far. */
+    /** CPU time of the whole process (ns, every thread), its minor page faults, this thread's CPU time (ns). */
     static long[] usage() {
         long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new long[] {cpu, Long.parseLong(f[7])}; // field 10 of stat(5): minflt
+            return new long[] {cpu, Long.parseLong(f[7]), // field 10 of stat(5): minflt
+                ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()};
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
