@@ -47,4 +47,5 @@ ti="$repo/trainer-image/target"
 # The JVM options are the local mode's (pbtnas run --trainer-java-opts default).
 java_cmd="java -Xmx768m -XX:+UseSerialGC -cp $ti/classes:$ti/test-classes:$ti/lib/* io.pbtnas.trainer.bench.TrainerBenchmark"
 OMP_WAIT_POLICY=PASSIVE python3 "$here/bench.py" --java "$java_cmd" --python "$venv/bin/python" \
-  --work "$work" --results "$results" "${args[@]}"
+  --work "$work" --results "$results" \
+  --wheel-libtorch "$("$venv/bin/python" -c 'import os, torch; print(os.path.dirname(torch.__file__))')/lib" "${args[@]}"

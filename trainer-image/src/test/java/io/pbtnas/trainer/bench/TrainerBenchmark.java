@@ -39,7 +39,7 @@ public final class TrainerBenchmark {
     private TrainerBenchmark() {
     }
 
-    public static void main(String[] rawArgs) throws IOException {
+    public static void main(String[] rawArgs) throws Exception {
         // exec:exec passes -Dbench.args as one argument: split it.
         String joined = String.join(" ", rawArgs).trim();
         String[] args = joined.isEmpty() ? new String[0] : joined.split("\\s+");
@@ -49,7 +49,11 @@ public final class TrainerBenchmark {
                 int eq = arg.indexOf('=');
                 kv.put(arg.substring(0, eq), arg.substring(eq + 1));
             }
-            OneConfiguration.run(kv);
+            if (kv.containsKey("ops")) {
+                OpTimings.run(Integer.parseInt(kv.getOrDefault("threads", "1")));
+            } else {
+                OneConfiguration.run(kv);
+            }
             return;
         }
         int positions = arg(args, 0, 6);
