@@ -19,6 +19,7 @@ public final class EngineSetup {
         }
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         OpenMpPolicy.passiveUnlessSet(null);
+        NativeAllocator.keepFreedMemoryUnlessSet(null);
         Engine engine = Engine.getEngine("PyTorch");
         JniUtils.setNumThreads(threads);
         return engine;

@@ -32,15 +32,30 @@ import java.util.Map;
  *
  * <p>Args (all optional): positions width batchSize batches. Run:
  * {@code ./mvnw -q -pl trainer-image test-compile exec:exec -Dbench.args="6 16 128 20"}.
+ * With key=value args instead it runs one configuration of the side-by-side comparison with PyTorch
+ * ({@link OneConfiguration}, driven by benchmarks/trainer/run.sh).
  */
 public final class TrainerBenchmark {
     private TrainerBenchmark() {
     }
 
-    public static void main(String[] rawArgs) throws IOException {
+    public static void main(String[] rawArgs) throws Exception {
         // exec:exec passes -Dbench.args as one argument: split it.
         String joined = String.join(" ", rawArgs).trim();
         String[] args = joined.isEmpty() ? new String[0] : joined.split("\\s+");
+        if (args.length > 0 && args[0].contains("=")) {
+            Map<String, String> kv = new java.util.LinkedHashMap<>();
+            for (String arg : args) {
+                int eq = arg.indexOf('=');
+                kv.put(arg.substring(0, eq), arg.substring(eq + 1));
+            }
+            if (kv.containsKey("ops")) {
+                OpTimings.run(Integer.parseInt(kv.getOrDefault("threads", "1")));
+            } else {
+                OneConfiguration.run(kv);
+            }
+            return;
+        }
         int positions = arg(args, 0, 6);
         int width = arg(args, 1, 16);
         int batchSize = arg(args, 2, 128);
