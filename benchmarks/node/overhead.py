@@ -54,10 +54,11 @@ def pod_times(namespace, pod):
     created = ts(meta["creationTimestamp"])
     scheduled = next((ts(c["lastTransitionTime"]) for c in status.get("conditions", [])
                       if c["type"] == "PodScheduled" and c["status"] == "True"), None)
-    mix = next((s["state"]["terminated"] for s in status.get("initContainerStatuses", [])
-                if s["name"] == "mix" and "terminated" in s["state"]), None)
-    trainer = next((s["state"]["terminated"] for s in status.get("containerStatuses", [])
-                    if s["name"] == "trainer" and "terminated" in s["state"]), None)
+    # The trainer is the last init container (the main container, `pbtnas verify`, checks its output).
+    containers = status.get("initContainerStatuses", []) + status.get("containerStatuses", [])
+    done = {s["name"]: s["state"]["terminated"] for s in containers if "terminated" in s["state"]}
+    mix, trainer, verify = done.get("mix"), done.get("trainer"), done.get("verify")
+    first_start = min((ts(t["startedAt"]) for t in done.values()), default=None)
     if trainer is None or trainer.get("exitCode") != 0:
         return None
     evs = events(namespace, name)
@@ -74,11 +75,13 @@ def pod_times(namespace, pod):
         "scheduled": scheduled,
         "mixStarted": ts(mix["startedAt"]) if mix else None,
         "mixFinished": ts(mix["finishedAt"]) if mix else None,
+        "firstContainerStarted": first_start,
         "trainerStarted": ts(trainer["startedAt"]),
         "trainerReady": start,
         "firstBatch": first_batch,
         "result": result,
-        "finished": ts(trainer["finishedAt"]),
+        "trainerFinished": ts(trainer["finishedAt"]),
+        "finished": ts((verify or trainer)["finishedAt"]),
         "batchesPerEpoch": batches,
     }
 
@@ -91,14 +94,15 @@ def summarize(rows):
     parts = [
         ("created -> scheduled", lambda r: r["scheduled"] - r["created"] if r["scheduled"] else None),
         ("scheduled -> first container started",
-         lambda r: (r["mixStarted"] or r["trainerStarted"]) - r["scheduled"] if r["scheduled"] else None),
+         lambda r: r["firstContainerStarted"] - r["scheduled"] if r["scheduled"] else None),
         ("mix init container (replaced members only)",
          lambda r: r["mixFinished"] - r["mixStarted"] if r["mixStarted"] else None),
         ("trainer container started -> JVM + libtorch ready", lambda r: r["trainerReady"] - r["trainerStarted"]),
         ("ready -> first batch done", lambda r: r["firstBatch"] - r["trainerReady"]),
         ("overhead: created -> first batch done", lambda r: r["firstBatch"] - r["created"]),
         ("training: first batch -> result", lambda r: r["result"] - r["firstBatch"]),
-        ("whole step: created -> container finished", lambda r: r["finished"] - r["created"]),
+        ("trainer finished -> output verified (pbtnas verify)", lambda r: r["finished"] - r["trainerFinished"]),
+        ("whole step: created -> last container finished", lambda r: r["finished"] - r["created"]),
     ]
     lines = ["| part of a member step | median s | min s | max s |", "|---|---|---|---|"]
     for label, f in parts:

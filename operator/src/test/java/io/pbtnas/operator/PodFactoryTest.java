@@ -139,7 +139,8 @@ class PodFactoryTest {
         // The kubelet would create a missing subPath directory as root, unwritable for the trainer's uid.
         Pod pod = freshMemberPod(RESTRICTED);
         List<Container> init = pod.getSpec().getInitContainers();
-        assertEquals(List.of(PodFactory.SEARCH_DIR), init.stream().map(Container::getName).toList());
+        // First the directory, then the trainer (the last init container; `pbtnas verify` is the main one).
+        assertEquals(List.of(PodFactory.SEARCH_DIR, PodFactory.TRAINER), init.stream().map(Container::getName).toList());
         Container dir = init.get(0);
         assertEquals("pbtnas/operator:9", dir.getImage());
         assertEquals(List.of("mkdir", "-p", "--", "/pbtnas-volume/ns1/fm-0123abcd"), dir.getCommand());
@@ -150,7 +151,7 @@ class PodFactoryTest {
         // It runs as the pod's non-root user (the one the trainer runs as), like every other container.
         assertEquals(2000L, pod.getSpec().getSecurityContext().getRunAsUser());
         assertTrue(dir.getSecurityContext().getRunAsNonRoot());
-        Container trainer = pod.getSpec().getContainers().get(0);
+        Container trainer = init.get(1);
         assertEquals("ns1/fm-0123abcd", trainer.getVolumeMounts().get(0).getSubPath());
         assertEquals("/data/members/2/gen-0", env(trainer).get("PBTNAS_OUTPUT_DIR"));
     }
