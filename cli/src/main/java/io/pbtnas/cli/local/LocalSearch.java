@@ -157,6 +157,10 @@ public final class LocalSearch {
             pool.shutdownNow();
             if (!running.isEmpty()) {
                 children.stopAll();
+                // A worker may be between starting a trainer and registering it (likely on a loaded
+                // machine): wait for the workers to end, then stop what they started, so none outlives us.
+                pool.awaitTermination(30, TimeUnit.SECONDS);
+                children.stopAll();
             }
         }
     }

@@ -50,6 +50,10 @@ final class MemberStep {
                 return MemberResult.failed(t.member(), t.generation(), t.attempt(), msg);
             }
         }
+        if (stopRequested.getAsBoolean()) {
+            // Queued before the stop: start no new trainer.
+            return MemberResult.failed(t.member(), t.generation(), t.attempt(), "stopped");
+        }
         TrainerRunner.Exit exit = runner.run(job);
         if (exit.code() == 130 || exit.code() == 143) {
             // Ctrl-C in a terminal reaches the trainers too; give our own handler a moment to say so,
