@@ -55,8 +55,10 @@ class ByoTrainerOnNodeTest {
                     .list().getItems();
             assertEquals(4 * 2, members.size());
             assertFalse(members.stream().anyMatch(p -> !"Succeeded".equals(p.getStatus().getPhase())));
-            assertTrue(members.stream().allMatch(p -> p.getSpec().getContainers().get(0).getImage()
-                    .equals("pbtnas/byo-trainer:0.1.0")));
+            // The trainer is the last init container; `pbtnas verify` (operator image) checks its output after it.
+            List<String> trainerImages = members.stream().map(p -> p.getSpec().getInitContainers().stream()
+                    .filter(i -> "trainer".equals(i.getName())).findFirst().orElseThrow().getImage()).distinct().toList();
+            assertEquals(List.of("pbtnas/byo-trainer:0.1.0"), trainerImages);
         }
     }
 }
