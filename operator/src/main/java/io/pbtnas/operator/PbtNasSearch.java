@@ -57,5 +57,8 @@ import io.pbtnas.core.model.SearchStatus;
 @AdditionalPrinterColumn(name = "Of", jsonPath = ".spec.generations", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Generation", jsonPath = ".status.generation", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+// Progress in the terms of the schedule: members done of the generation, or member-steps done of the total.
+@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.conditions[?(@.type==\"Progressing\")].message",
+        type = AdditionalPrinterColumn.Type.STRING)
 public class PbtNasSearch extends CustomResource<SearchSpec, SearchStatus> implements Namespaced {
 }
