@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "PBT-NAS: neural architecture search by Population Based Training with shrink-perturb "
                 + "weight inheritance. The same PbtNasSearch manifest runs on a cluster (kubectl apply) or here.",
         subcommands = {RunCommand.class, MixCommand.class, ExportCommand.class, EvalCommand.class, VerifyCommand.class,
+            ReportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -102,9 +102,7 @@ public final class RunCommand implements Callable<Integer> {
             return Main.BAD_INPUT;
         }
         int thr = threads != null ? threads : MachineDefaults.threads(par);
-        SearchSpec spec = new SearchSpec(given.strategy(), given.population(), given.generations(),
-                given.epochsPerGeneration(), given.objective(), given.seed(), given.selection(), given.mixing(),
-                given.searchSpace(), given.trainer(), given.storage(), par, given.failurePolicy());
+        SearchSpec spec = given.withParallelism(par);
         WorkDir work = new WorkDir(dir != null ? dir : Path.of("pbtnas-work", manifest.name()));
         TrainerCommand trainer = trainerCommand != null && !trainerCommand.isBlank()
                 ? TrainerCommand.custom(trainerCommand) : TrainerCommand.builtIn(trainerJavaOpts);

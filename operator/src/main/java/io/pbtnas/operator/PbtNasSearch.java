@@ -50,10 +50,15 @@ import io.pbtnas.core.model.SearchStatus;
         message = "spec.trainer.task is immutable once the search has started (the scores already recorded were measured on it); create a new PbtNasSearch to change it")
 @ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.storage) && has(self.spec.storage.persistentVolumeClaim) ? self.spec.storage.persistentVolumeClaim.claimName : '') == (has(oldSelf.spec.storage) && has(oldSelf.spec.storage.persistentVolumeClaim) ? oldSelf.spec.storage.persistentVolumeClaim.claimName : ''))",
         message = "spec.storage.persistentVolumeClaim is immutable once the search has started (the checkpoints are on that claim); create a new PbtNasSearch to change it")
+@ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.schedule) ? self.spec.schedule : 'synchronous') == (has(oldSelf.spec.schedule) ? oldSelf.spec.schedule : 'synchronous'))",
+        message = "spec.schedule is immutable once the search has started (its decisions and arrival log follow it); create a new PbtNasSearch to change it")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "Best", jsonPath = ".status.best.score", type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "Of", jsonPath = ".spec.generations", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Generation", jsonPath = ".status.generation", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+// Progress in the terms of the schedule: members done of the generation, or member-steps done of the total.
+@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.conditions[?(@.type==\"Progressing\")].message",
+        type = AdditionalPrinterColumn.Type.STRING)
 public class PbtNasSearch extends CustomResource<SearchSpec, SearchStatus> implements Namespaced {
 }

@@ -102,8 +102,7 @@ public final class PodCreationError extends RuntimeException {
         }
         out.add(StatusConditions.stamp(new Condition(CONDITION, "True", reason, message, observedGeneration, null),
                 old, observedGeneration, now));
-        return new SearchStatus(base.phase(), base.generation(), base.best(), base.members(), out,
-                base.observedGeneration(), base.message());
+        return base.withConditions(out);
     }
 
     private static String serverMessage(KubernetesClientException e) {

@@ -155,8 +155,7 @@ public final class PodFactory {
         String name = search.getMetadata().getName();
         TrainerSpec trainer = spec.trainer();
         // Conditions and observedGeneration are the API's bookkeeping, not part of what is exported.
-        SearchStatus exported = new SearchStatus(status.phase(), status.generation(), status.best(),
-                status.members(), null, null, status.message());
+        SearchStatus exported = status.withConditions(List.of()).withObservedGeneration(null);
         List<EnvVar> env = List.of(
                 new EnvVar("PBTNAS_STATUS", Json.write(exported), null),
                 new EnvVar("PBTNAS_SEARCH_SPACE", spec.searchSpace().toJson(), null),

@@ -35,8 +35,7 @@ public final class StatusConditions {
         if (exported != null) {
             out.add(stamp(exported, old, observedGeneration, now));
         }
-        return new SearchStatus(engine.phase(), engine.generation(), engine.best(), engine.members(), out,
-                observedGeneration, engine.message());
+        return engine.withConditions(out).withObservedGeneration(observedGeneration);
     }
 
     /**
@@ -56,8 +55,8 @@ public final class StatusConditions {
                 old, observedGeneration, now));
         out.add(stamp(new Condition(Condition.PROGRESSING, "False", INVALID_SPEC, message, observedGeneration, null),
                 old, observedGeneration, now));
-        return new SearchStatus(base.phase(), base.generation(), base.best(), base.members(), out,
-                observedGeneration, "paused, invalid spec (fix it to resume; running pods go on): " + message);
+        return base.withConditions(out).withObservedGeneration(observedGeneration)
+                .withMessage("paused, invalid spec (fix it to resume; running pods go on): " + message);
     }
 
     /** Keeps the old transition time while a condition's status is unchanged. */

@@ -25,7 +25,7 @@ public final class ConfigReader {
 
     static {
         for (String n : List.of("search-space", "genome", "input", "output-dir", "epoch-from", "epoch-to", "seed",
-                "task", "task-args", "termination-log", "mode", "threads")) {
+                "task", "task-args", "termination-log", "mode", "threads", "hparams")) {
             INPUTS.put(n, "PBTNAS_" + n.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
@@ -77,7 +77,10 @@ public final class ConfigReader {
             throw new BadInputException(source("task") + ": unknown task '" + task + "'; this trainer has '" + TASK
                     + "'");
         }
-        TaskArgs taskArgs = TaskArgs.parse(in.containsKey("task-args") ? json(in, "task-args") : null, "taskArgs");
+        String taskArgsJson = in.containsKey("task-args") ? json(in, "task-args") : null;
+        Hyperparameters hparams = mode == Mode.TRAIN && in.containsKey("hparams")
+                ? Hyperparameters.parse(json(in, "hparams"), source("hparams")) : Hyperparameters.NONE;
+        TaskArgs taskArgs = hparams.over(TaskArgs.parse(taskArgsJson, "taskArgs"), taskArgsJson, source("hparams"));
         int threads = in.containsKey("threads") ? integer(in, "threads", 0)
                 : taskArgs.threads() > 0 ? taskArgs.threads() : Runtime.getRuntime().availableProcessors();
         if (threads < 1) {
@@ -86,7 +89,7 @@ public final class ConfigReader {
         boolean logSet = in.containsKey("termination-log") && !in.get("termination-log").isBlank();
         Path log = logSet ? Path.of(in.get("termination-log")) : DEFAULT_TERMINATION_LOG;
         return new TrainerConfig(mode, space, genome, input, outputDir, epochFrom, mode == Mode.TRAIN ? epochTo : epochFrom,
-                seed, task, taskArgs, log, logSet, threads);
+                seed, task, taskArgs, log, logSet, threads, hparams);
     }
 
     /** Environment first, then flags over it. Unknown flags are errors. */

@@ -65,7 +65,8 @@ public final class TrainerRun {
             EpochResult last = null;
             Adam adam = null;
             if (cfg.mode() == Mode.TRAIN) {
-                adam = new Adam(net, AdamSettings.withLearningRate(a.learningRate()), start.optimizer());
+                adam = new Adam(net, AdamSettings.withLearningRate(a.learningRate())
+                        .withWeightDecay(cfg.hparams().weightDecay()), start.optimizer());
                 TrainingLoop loop = new TrainingLoop(net, adam, a.batchSize(), a.progressEvery());
                 for (int epoch = cfg.epochFrom(); epoch < cfg.epochTo(); epoch++) {
                     last = loop.epoch(data.train(), cfg.seed(), epoch, (e, b, n, loss) ->
@@ -174,6 +175,9 @@ public final class TrainerRun {
         meta.put(StoredCheckpoint.SEED, Long.toString(cfg.seed()));
         meta.put("pbtnas.task", cfg.task());
         meta.put("pbtnas.optimizer", adam.settings().toString());
+        if (!cfg.hparams().given().isEmpty()) {
+            meta.put(CheckpointMetadata.HPARAMS, Console.json(cfg.hparams().given()));
+        }
         meta.put("pbtnas.trainer", "pbtnas-trainer (DJL PyTorch)");
         try {
             Files.createDirectories(dir);

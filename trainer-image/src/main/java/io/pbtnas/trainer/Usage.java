@@ -17,6 +17,8 @@ final class Usage {
               --task          PBTNAS_TASK          fashion-mnist (the only task)
               --task-args     PBTNAS_TASK_ARGS     JSON: batchSize, learningRate, width, dataDir, trainSubset,
                                                    validationSubset, testSubset, threads, evalBatchSize, progressEvery
+              --hparams       PBTNAS_HPARAMS       JSON: this step's learningRate, weightDecay (decoupled, AdamW),
+                                                   batchSize (set by a search that explores them); other names exit 2
               --termination-log PBTNAS_TERMINATION_LOG  default /dev/termination-log (warning only if unwritable)
               --mode          PBTNAS_MODE          train (default) | evaluate; --evaluate is short for --mode evaluate
               --threads       PBTNAS_THREADS       intra-op threads (default: taskArgs.threads, else all cores)

@@ -101,7 +101,7 @@ public final class Evaluation {
     static TrainerContract.Step step(Target t, Path out) {
         return new TrainerContract.Step(TrainerContract.Mode.EVALUATE, t.member(), t.generation(), t.epoch(),
                 t.epoch(), 0L, t.searchSpaceJson(), t.genomeJson(), t.model().toAbsolutePath().toString(),
-                out.toString(), t.task(), t.taskArgs(), out.resolve("termination-log").toString());
+                out.toString(), t.task(), t.taskArgs(), out.resolve("termination-log").toString(), null);
     }
 
     /** Runs the trainer in evaluate mode; {@code log} receives its output. */

@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** history.json on the volume: the lineage (who replaced whom, with which genes, from which parents) and scores. */
+/**
+ * history.json on the volume: the lineage (who replaced whom, with which genes, from which parents), scores,
+ * each member's hyperparameter values per step and, for the asynchronous schedule, the arrival log.
+ */
 public final class HistoryFile {
     private HistoryFile() {
     }
@@ -48,6 +51,19 @@ public final class HistoryFile {
         out.put("phase", status.phase());
         out.put("lineage", events);
         out.put("scores", scores);
+        Map<String, Object> hparams = new LinkedHashMap<>();
+        for (MemberStatus m : status.members().stream().sorted(Comparator.comparingInt(MemberStatus::id)).toList()) {
+            if (!m.hparams().isEmpty()) {
+                hparams.put(Integer.toString(m.id()), m.hparams());
+            }
+        }
+        if (!hparams.isEmpty()) {
+            // Member → the values of each step it trained: the PBT policy log.
+            out.put("hparams", hparams);
+        }
+        if (!status.arrivals().isEmpty()) {
+            out.put("arrivals", status.arrivals()); // asynchronous: results in the order applied, with verdicts
+        }
         if (status.best() != null) {
             out.put("best", status.best());
         }

@@ -1,6 +1,7 @@
 package io.pbtnas.cli.local;
 
 import io.pbtnas.core.layout.AtomicFiles;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pbtnas.core.json.Json;
@@ -25,7 +26,7 @@ public final class SearchRecord {
     static JsonNode of(String name, SearchSpec spec) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("name", name);
-        ObjectNode s = Json.MAPPER.valueToTree(spec);
+        ObjectNode s = Json.MAPPER.valueToTree(spec.withDefaults());
         s.remove("parallelism");
         n.set("spec", s);
         return n;
@@ -40,13 +41,33 @@ public final class SearchRecord {
                     .writeValueAsString(now) + "\n");
             return;
         }
-        JsonNode before = Json.MAPPER.readTree(Files.readString(dir.search()));
+        JsonNode before = withDefaults(Json.MAPPER.readTree(Files.readString(dir.search())));
         List<String> diffs = new ArrayList<>();
         diff("", before, now, diffs);
         if (!diffs.isEmpty()) {
             throw new IllegalArgumentException(dir.root() + " holds a search started with a different manifest ("
                     + String.join(", ", diffs) + "); resume with the original manifest, or give a new --dir");
         }
+    }
+
+    /**
+     * The record as this version writes it: defaults applied to the recorded spec, so a directory
+     * started before a field existed (or with a default left implicit) resumes when the manifest
+     * means the same search. A record this version cannot read is compared as it stands.
+     */
+    private static JsonNode withDefaults(JsonNode record) throws IOException {
+        JsonNode spec = record.get("spec");
+        JsonNode name = record.get("name");
+        if (spec == null || !spec.isObject() || name == null || !name.isTextual()) {
+            return record;
+        }
+        SearchSpec parsed;
+        try {
+            parsed = Json.MAPPER.treeToValue(spec, SearchSpec.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return record;
+        }
+        return Json.MAPPER.readTree(Json.write(of(name.asText(), parsed)));
     }
 
     private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {

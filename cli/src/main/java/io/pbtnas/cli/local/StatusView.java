@@ -28,7 +28,7 @@ public final class StatusView {
             for (int g = 0; g < gens; g++) {
                 scores.add(m.scoreAt(g).orElse(null));
             }
-            members.add(new ReportData.MemberSeries(m.id(), scores, genome(m)));
+            members.add(new ReportData.MemberSeries(m.id(), scores, genome(m), m.hparams()));
         }
         ReportData.Best best = status.best() == null || status.best().member() == null ? null
                 : new ReportData.Best(status.best().member(), status.best().score(),

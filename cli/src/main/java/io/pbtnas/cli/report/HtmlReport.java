@@ -34,6 +34,10 @@ public final class HtmlReport {
                 .append(d.maximize() ? "maximized" : "minimized").append("</div>\n");
         b.append(best(d));
         b.append("<h2>Score per member over the generations</h2>\n").append(ScoreChart.render(d));
+        for (String name : HyperparameterChart.names(d)) {
+            b.append("<h2>").append(esc(name)).append(" per member over training</h2>\n")
+                    .append(HyperparameterChart.render(d, name));
+        }
         b.append("<h2>Lineage: who replaced whom</h2>\n")
                 .append("<p class=\"summary\">Solid arrow: from the parent (the better one, whose layers are kept); ")
                 .append("dashed: from the donor (its layers come in shrink-perturbed). Grey: the member kept its network.</p>\n")

@@ -5,13 +5,20 @@ import java.util.Map;
 
 /**
  * What the report shows, independent of how the status is stored: each
- * member slot's score per generation, who replaced whom, and the best network.
+ * member slot's score and hyperparameter values per generation, who replaced whom, and the best network.
  */
 public record ReportData(String searchName, String phase, int generation, int generations, boolean maximize,
                          List<MemberSeries> members, List<Replacement> replacements, Best best) {
 
-    /** One population slot. {@code scores.get(g)} is null where generation g has no score yet. */
-    public record MemberSeries(int id, List<Double> scores, Map<String, String> genome) {
+    /**
+     * One population slot. {@code scores.get(g)} is null where generation g has no score yet;
+     * {@code hparams.get(g)} is the hyperparameter values step g trained with (empty list without any).
+     */
+    public record MemberSeries(int id, List<Double> scores, Map<String, String> genome,
+                               List<Map<String, Object>> hparams) {
+        public MemberSeries {
+            hparams = hparams == null ? List.of() : List.copyOf(hparams);
+        }
     }
 
     /**

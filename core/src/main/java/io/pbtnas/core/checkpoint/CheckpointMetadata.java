@@ -8,6 +8,8 @@ public final class CheckpointMetadata {
     public static final String EPOCH = "pbtnas.epoch";
     /** JSON object tensor name → init distribution ({@link InitDistribution#parse}). */
     public static final String INIT = "pbtnas.init";
+    /** Optional: the hyperparameters the checkpoint was trained with, the JSON object of PBTNAS_HPARAMS. */
+    public static final String HPARAMS = "pbtnas.hparams";
     /** Optional: the search-space JSON. */
     public static final String SEARCH_SPACE = "pbtnas.searchSpace";
     /** Optimizer state of parameter p is stored as {@code optimizer/<slot>/<p>}. */

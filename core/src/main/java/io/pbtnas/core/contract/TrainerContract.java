@@ -34,7 +34,10 @@ public final class TrainerContract {
     public static final String GENERATION = "PBTNAS_GENERATION";
     /** Intra-op threads a driver allots (set only by the local mode for the built-in trainer). */
     public static final String THREADS = "PBTNAS_THREADS";
-    /** Reserved for the hyperparameters of a later version (a JSON object); not set yet. */
+    /**
+     * The member's hyperparameter values for this step, a JSON object name → number; set only when the
+     * search has hyperparameters (spec.searchSpace.hyperparameters).
+     */
     public static final String HPARAMS = "PBTNAS_HPARAMS";
 
     /** Every name the contract owns: a user's trainer.env may not set them. */
@@ -59,17 +62,19 @@ public final class TrainerContract {
     /**
      * One trainer run, with paths as the trainer sees them. {@code member}, {@code generation},
      * {@code genomeJson}, {@code searchSpaceJson}, {@code input} and {@code task} are null when unknown
-     * or not applicable; in evaluate mode epochFrom = epochTo.
+     * or not applicable; in evaluate mode epochFrom = epochTo. {@code hparams} is empty when the search
+     * has no hyperparameters (PBTNAS_HPARAMS is then unset).
      */
     public record Step(Mode mode, Integer member, Integer generation, int epochFrom, int epochTo, long seed,
                        String searchSpaceJson, String genomeJson, String input, String outputDir,
-                       String task, Map<String, Object> taskArgs, String terminationLog) {
+                       String task, Map<String, Object> taskArgs, String terminationLog, Map<String, Object> hparams) {
         public Step {
             if (mode == Mode.EVALUATE && epochFrom != epochTo) {
                 throw new IllegalArgumentException("evaluate mode trains nothing: epochFrom " + epochFrom
                         + " must equal epochTo " + epochTo);
             }
             taskArgs = taskArgs == null ? Map.of() : taskArgs;
+            hparams = hparams == null ? Map.of() : hparams;
         }
     }
 
@@ -89,7 +94,7 @@ public final class TrainerContract {
                 spec.searchSpace().toJson(), t.genome().toJson(),
                 t.inputCheckpoint() == null ? null : onTrainer.apply(t.inputCheckpoint()),
                 onTrainer.apply(t.outputDir()), trainer == null ? null : trainer.task(),
-                trainer == null ? null : trainer.args(), terminationLog);
+                trainer == null ? null : trainer.args(), terminationLog, t.hparams());
     }
 
     /** The environment of {@code step}: only contract variables, each set only when it has a value. */
@@ -108,6 +113,7 @@ public final class TrainerContract {
         putIfSet(env, TERMINATION_LOG, step.terminationLog());
         putIfSet(env, MEMBER, step.member() == null ? null : Integer.toString(step.member()));
         putIfSet(env, GENERATION, step.generation() == null ? null : Integer.toString(step.generation()));
+        putIfSet(env, HPARAMS, step.hparams().isEmpty() ? null : Json.write(step.hparams()));
         return env;
     }
 

@@ -45,6 +45,18 @@ public record SearchStatus(
                 arrivals);
     }
 
+    /** A copy with another observedGeneration, every other component (the arrival log included) kept. */
+    public SearchStatus withObservedGeneration(Long newObservedGeneration) {
+        return new SearchStatus(phase, generation, best, members, conditions, newObservedGeneration, message,
+                arrivals);
+    }
+
+    /** A copy with another message, every other component (the arrival log included) kept. */
+    public SearchStatus withMessage(String newMessage) {
+        return new SearchStatus(phase, generation, best, members, conditions, observedGeneration, newMessage,
+                arrivals);
+    }
+
     public Optional<Condition> condition(String type) {
         return conditions.stream().filter(c -> type.equals(c.type())).findFirst();
     }

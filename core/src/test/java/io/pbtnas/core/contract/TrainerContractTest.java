@@ -46,7 +46,7 @@ class TrainerContractTest {
         assertEquals("2", env.get("PBTNAS_EPOCH_TO"));
         assertEquals(Long.toString(Seeds.trainerSeed(5, 3, 1)), env.get("PBTNAS_SEED"));
         assertEquals("{\"batchSize\":64}", env.get("PBTNAS_TASK_ARGS"));
-        assertFalse(env.containsKey("PBTNAS_HPARAMS"), "reserved, not built yet");
+        assertFalse(env.containsKey("PBTNAS_HPARAMS"), "no hyperparameters in the search: unset, not {}");
     }
 
     @Test
@@ -60,9 +60,24 @@ class TrainerContractTest {
     }
 
     @Test
+    void everyTrainingStepOfAHyperparameterSearchGetsTheMembersValuesAsAJsonObject() throws Exception {
+        java.util.LinkedHashMap<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put("learningRate", 0.0025);
+        values.put("batchSize", 64);
+        Action.Train step = new Action.Train(3, 1, 0, 1, 2, new Genome(Map.of("cell0", "skip")),
+                "members/3/gen-0/model.safetensors", null, values);
+        Map<String, String> env = TrainerContract.environment(
+                TrainerContract.train(spec("fashion-mnist", null), step, r -> "/data/" + r, "/dev/termination-log"));
+        assertEquals(io.pbtnas.core.json.Json.MAPPER.readTree("{\"learningRate\":0.0025,\"batchSize\":64}"),
+                io.pbtnas.core.json.Json.MAPPER.readTree(env.get("PBTNAS_HPARAMS")));
+        assertEquals("{\"learningRate\":0.0025,\"batchSize\":64}", env.get("PBTNAS_HPARAMS"),
+                "integers stay integers");
+    }
+
+    @Test
     void evaluateModeHasTheSameEpochAndSeedVariablesWithFromEqualTo() {
         TrainerContract.Step eval = new TrainerContract.Step(TrainerContract.Mode.EVALUATE, null, null, 4, 4, 0,
-                null, "{\"cell0\":\"skip\"}", "/ck/model.safetensors", "/tmp/out", null, null, "/tmp/out/tl");
+                null, "{\"cell0\":\"skip\"}", "/ck/model.safetensors", "/tmp/out", null, null, "/tmp/out/tl", null);
         Map<String, String> env = TrainerContract.environment(eval);
         assertEquals("evaluate", env.get("PBTNAS_MODE"));
         assertEquals("4", env.get("PBTNAS_EPOCH_FROM"));
@@ -70,7 +85,7 @@ class TrainerContractTest {
         assertEquals("0", env.get("PBTNAS_SEED"));
         assertFalse(env.containsKey("PBTNAS_MEMBER"), "unknown member: unset");
         assertThrows(IllegalArgumentException.class, () -> new TrainerContract.Step(TrainerContract.Mode.EVALUATE,
-                null, null, 3, 4, 0, null, null, "/ck", "/out", null, null, "/tl"));
+                null, null, 3, 4, 0, null, null, "/ck", "/out", null, null, "/tl", null));
     }
 
     @Test

@@ -152,6 +152,7 @@ class ValidationTest {
                 {"epochsPerGeneration", "\"epochsPerGeneration\": 2", "spec.epochsPerGeneration is immutable"},
                 {"strategy", "\"strategy\": \"mutation\"", "spec.strategy is immutable"},
                 {"objective", "\"objective\": \"minimize\"", "spec.objective is immutable"},
+                {"schedule", "\"schedule\": \"asynchronous\"", "spec.schedule is immutable"},
                 {"trainer.task", "\"trainer\": {\"task\": \"other\"}", "spec.trainer.task is immutable"},
                 {"storage", "\"storage\": {\"persistentVolumeClaim\": {\"claimName\": \"y\"}}",
                         "spec.storage.persistentVolumeClaim is immutable"}}) {
@@ -163,7 +164,7 @@ class ValidationTest {
         // Fields that may change (generations; writing a default out) are accepted.
         h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("immutable")
                 .patch(MERGE, "{\"spec\": {\"generations\": 4, \"epochsPerGeneration\": 1, \"strategy\": \"pbt-nas\","
-                        + " \"storage\": {\"retention\": \"delete\"}}}");
+                        + " \"schedule\": \"synchronous\", \"storage\": {\"retention\": \"delete\"}}}");
         assertEquals(4, h.get("immutable").getSpec().generations());
     }
 

@@ -20,7 +20,10 @@ import java.util.SplittableRandom;
  * and restart tests run in a second instead of minutes. One tensor per gene ({@code <prefix>weight});
  * "training" pulls the weights towards a target that depends on the chosen option, and the score
  * rewards the options listed first. Everything is deterministic in (seed, genome, input checkpoint),
- * so two runs of the same search give identical statuses.
+ * so two runs of the same search give identical statuses. PBTNAS_HPARAMS is recorded as pbtnas.hparams, and
+ * its learningRate moves the score (best at 1e-3), so a search with no genes at all (plain PBT) has
+ * something to rank. Task arg {@code sleepPerOptionMillis} makes later options of the first gene
+ * slower, as costlier cells are in NAS.
  */
 public final class ContractTrainer {
     private static final int WIDTH = 8;
@@ -45,6 +48,12 @@ public final class ContractTrainer {
         Map<?, ?> taskArgs = env.containsKey("PBTNAS_TASK_ARGS")
                 ? Json.read(env.get("PBTNAS_TASK_ARGS"), Map.class, "PBTNAS_TASK_ARGS") : Map.of();
         long sleepMillis = taskArgs.get("sleepMillis") instanceof Number n ? n.longValue() : 0;
+        if (taskArgs.get("sleepPerOptionMillis") instanceof Number n && !space.genes().isEmpty()) {
+            Gene first = space.genes().get(0);
+            sleepMillis += n.longValue() * first.options().indexOf(genome.get(first.name()));
+        }
+        String hparams = env.get("PBTNAS_HPARAMS");
+        Map<?, ?> values = hparams == null ? Map.of() : Json.read(hparams, Map.class, "PBTNAS_HPARAMS");
 
         LinkedHashMap<String, Tensor> tensors;
         String input = env.get("PBTNAS_INPUT");
@@ -70,10 +79,17 @@ public final class ContractTrainer {
             }
         }
         double score = score(space, tensors);
+        if (values.get("learningRate") instanceof Number lr) {
+            score += -0.1 * Math.abs(Math.log10(lr.doubleValue() / 1e-3));
+            score = Math.round(score * 1e6) / 1e6;
+        }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(CheckpointMetadata.GENOME, genome.toJson());
         metadata.put(CheckpointMetadata.EPOCH, Integer.toString(to));
         metadata.put(CheckpointMetadata.INIT, initTable(space));
+        if (hparams != null) {
+            metadata.put(CheckpointMetadata.HPARAMS, hparams);
+        }
         Files.createDirectories(out);
         Safetensors.write(out.resolve("model.safetensors"), metadata, tensors);
         if (taskArgs.get("truncateInGeneration") instanceof Number g
@@ -121,6 +137,9 @@ public final class ContractTrainer {
     }
 
     private static double score(SearchSpace space, Map<String, Tensor> tensors) {
+        if (space.genes().isEmpty()) {
+            return 0;
+        }
         double sum = 0;
         int n = 0;
         for (Gene gene : space.genes()) {

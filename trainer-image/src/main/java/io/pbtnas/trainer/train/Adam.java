@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Adam (Kingma and Ba), written here because DJL's optimizer hides its state: the moments and the
  * per-parameter step count are ours to save and restore, which makes resuming bit-exact. The update is
- * PyTorch's: m = b1·m + (1-b1)·g; v = b2·v + (1-b2)·g²; p -= lr/bc1 · m / (sqrt(v)/sqrt(bc2) + eps).
+ * PyTorch's: m = b1·m + (1-b1)·g; v = b2·v + (1-b2)·g²; p -= lr/bc1 · m / (sqrt(v)/sqrt(bc2) + eps), after
+ * AdamW's decoupled decay p -= lr·wd·p when weightDecay &gt; 0.
  */
 public final class Adam {
     public static final String EXP_AVG = "exp_avg";
@@ -51,6 +52,9 @@ public final class Adam {
                 v.muli(b2).addi(g.square().muli(1 - b2));
                 double bc1 = 1 - Math.pow(settings.beta1(), t);
                 double bc2 = 1 - Math.pow(settings.beta2(), t);
+                if (settings.weightDecay() > 0) {
+                    w.muli((float) (1 - settings.learningRate() * settings.weightDecay())); // AdamW, decoupled
+                }
                 NDArray denom = v.sqrt().divi((float) Math.sqrt(bc2)).addi((float) settings.eps());
                 w.subi(m.div(denom).muli((float) (settings.learningRate() / bc1)));
                 g.subi(g);

@@ -1,0 +1,93 @@
+package io.pbtnas.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pbtnas.cli.support.Cli;
+import io.pbtnas.core.checkpoint.CheckpointMetadata;
+import io.pbtnas.core.json.Json;
+import io.pbtnas.core.safetensors.Safetensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Plain PBT in the local mode with the real DJL trainer (examples/pbt-hyperparameters.yaml: no
+ * architecture genes, learningRate and weightDecay explored): every step trained with the member's
+ * values (the checkpoint records what the trainer received), survivors keep theirs, children start
+ * from their parent's values explored by the factors or a fresh draw, clamped to the prior.
+ */
+class HyperparameterSearchTest {
+    static final Path DIR = Path.of("target", "hparams-work").toAbsolutePath();
+    static JsonNode status;
+
+    @BeforeAll
+    static void search() throws Exception {
+        EndToEndTest.deleteRecursively(DIR);
+        Cli.Result run = Cli.run("run", "-f", Path.of("..", "examples", "pbt-hyperparameters.yaml").toString(),
+                "--dir", DIR.toString(), "--parallel", "2", "--threads", "1");
+        assertEquals(0, run.code(), () -> "run failed:\n" + run.out() + run.err());
+        status = Json.MAPPER.readTree(Files.readString(DIR.resolve("status.json")));
+    }
+
+    @Test
+    void everyStepTrainedWithTheMembersValuesAndTheCheckpointRecordsThem() throws Exception {
+        assertEquals("Complete", status.get("phase").asText());
+        for (JsonNode m : status.get("members")) {
+            JsonNode hp = m.get("hparams");
+            assertEquals(3, hp.size(), "a value object per step: " + m);
+            for (int k = 0; k < 3; k++) {
+                double lr = hp.get(k).get("learningRate").asDouble();
+                double wd = hp.get(k).get("weightDecay").asDouble();
+                assertTrue(lr >= 1e-4 && lr <= 1e-2 && wd >= 0 && wd <= 1e-3, "within the priors: " + hp.get(k));
+                Path model = DIR.resolve("members/" + m.get("id").asInt() + "/gen-" + k + "/model.safetensors");
+                Map<String, String> meta = Safetensors.readMetadata(model);
+                assertEquals(hp.get(k), Json.MAPPER.readTree(meta.get(CheckpointMetadata.HPARAMS)),
+                        "the trainer received the status's values: " + model);
+                assertTrue(meta.get("pbtnas.optimizer").startsWith("adamw(lr=" + lr + ","), meta.toString());
+            }
+        }
+    }
+
+    @Test
+    void survivorsKeepTheirValuesAndChildrenExploreTheirParents() {
+        int children = 0;
+        int perturbed = 0;
+        for (JsonNode m : status.get("members")) {
+            for (int k = 1; k < 3; k++) {
+                JsonNode now = m.get("hparams").get(k);
+                boolean replaced = false;
+                for (JsonNode r : m.get("replacedAt")) {
+                    replaced |= r.asInt() == k;
+                }
+                if (!replaced) {
+                    assertEquals(m.get("hparams").get(k - 1), now, "a survivor keeps its values: " + m);
+                    continue;
+                }
+                children++;
+                int parent = -1;
+                for (JsonNode e : m.get("lineage")) {
+                    if (e.get("generation").asInt() == k) {
+                        parent = e.get("parent").asInt();
+                    }
+                }
+                JsonNode from = status.get("members").get(parent).get("hparams").get(k - 1);
+                double lr = from.get("learningRate").asDouble();
+                double child = now.get("learningRate").asDouble();
+                if (close(child, Math.min(1e-2, lr * 1.2)) || close(child, Math.max(1e-4, lr * 0.8))) {
+                    perturbed++;
+                }
+            }
+        }
+        assertEquals(4, children, "2 replaced after each of generations 0 and 1");
+        assertTrue(perturbed >= 1, "some child perturbed its parent's learning rate by 0.8 or 1.2: " + status);
+    }
+
+    private static boolean close(double a, double b) {
+        return Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
+    }
+}
