@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pbtnas.testkit.RealNode;
 import io.pbtnas.testkit.TestEnvironment;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -70,33 +69,10 @@ final class E2eScenario {
         prepareHostDir();
         List<String> command = new ArrayList<>(List.of("bash", "hack/e2e-scenario.sh", "--namespace", NAMESPACE));
         command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile("e2e-out", ".txt");
-            Path err = Files.createTempFile("e2e-err", ".txt");
-            try {
-                ProcessBuilder pb = new ProcessBuilder(command).directory(RepoPaths.root().toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile());
-                Map<String, String> env = pb.environment();
-                env.put("KUBECONFIG", node.kubeconfig().toString());
-                env.put("KUBECTL", kubectl().toString());
-                Process p = pb.start();
-                if (!p.waitFor(timeoutMinutes + 5L, TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
-                }
-                int code = p.isAlive() || !p.waitFor(10, TimeUnit.SECONDS) ? -1 : p.exitValue();
-                String stdout = Files.readString(out, StandardCharsets.UTF_8);
-                Matcher m = OK.matcher(stdout);
-                return new Result(code, stdout, Files.readString(err, StandardCharsets.UTF_8), m.find() ? m : null);
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + command + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running the e2e scenario", e);
-        }
+        Processes.Result r = Processes.run(command, Map.of("KUBECONFIG", node.kubeconfig().toString(),
+                "KUBECTL", kubectl().toString()), Duration.ofMinutes(timeoutMinutes + 5L));
+        Matcher m = OK.matcher(r.stdout());
+        return new Result(r.exitCode(), r.stdout(), r.stderr(), m.find() ? m : null);
     }
 
     /** The kubectl test-env/build.sh built for the pinned Kubernetes version. */

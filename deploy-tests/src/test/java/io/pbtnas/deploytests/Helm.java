@@ -1,21 +1,15 @@
 package io.pbtnas.deploytests;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.time.Duration;
 
 /** Runs the real helm binary (installed by scripts/install-helm.sh) and captures what it says. */
 final class Helm {
-    record Result(int exitCode, String stdout, String stderr) {
-        String describe() {
-            return "exit " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
-        }
-    }
-
     private final Path binary;
 
     private Helm(Path binary) {
@@ -40,39 +34,22 @@ final class Helm {
                         "helm not found in " + cacheRoot.resolve("bin") + " nor on PATH: run scripts/install-helm.sh"));
     }
 
-    Result run(String... args) {
+    Processes.Result run(String... args) {
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
         command.addAll(List.of(args));
+        // helm must not read or write a user's kubeconfig or repositories from a test.
+        Path home = Path.of(System.getProperty("user.dir"), "target", "helm-home");
         try {
-            Path out = Files.createTempFile("helm-out", ".txt");
-            Path err = Files.createTempFile("helm-err", ".txt");
-            try {
-                ProcessBuilder pb = new ProcessBuilder(command).directory(RepoPaths.root().toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile());
-                // helm must not read or write a user's kubeconfig or repositories from a test.
-                Path home = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "helm-home"));
-                pb.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
-                pb.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
-                pb.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
-                pb.environment().put("KUBECONFIG", home.resolve("no-kubeconfig").toString());
-                Process p = pb.start();
-                if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException("helm " + String.join(" ", args) + " did not finish in 120 s");
-                }
-                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
+            Files.createDirectories(home);
         } catch (IOException e) {
-            throw new IllegalStateException("could not run " + command + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running helm", e);
+            throw new IllegalStateException("cannot create " + home + ": " + e.getMessage(), e);
         }
+        return Processes.run(command, Map.of(
+                "HELM_CACHE_HOME", home.resolve("cache").toString(),
+                "HELM_CONFIG_HOME", home.resolve("config").toString(),
+                "HELM_DATA_HOME", home.resolve("data").toString(),
+                "KUBECONFIG", home.resolve("no-kubeconfig").toString()), Duration.ofSeconds(120));
     }
 
     /** `helm template` that must succeed; the rendered multi-document YAML. */
@@ -80,7 +57,7 @@ final class Helm {
         List<String> args = new ArrayList<>(List.of("template", release, RepoPaths.chart().toString(),
                 "--namespace", namespace, "--include-crds"));
         args.addAll(List.of(extraArgs));
-        Result r = run(args.toArray(String[]::new));
+        Processes.Result r = run(args.toArray(String[]::new));
         if (r.exitCode() != 0) {
             throw new AssertionError("helm " + String.join(" ", args) + " failed: " + r.describe());
         }

@@ -29,7 +29,7 @@ class HelmChartTest {
     void lintStrictPassesWithDefaultAndNamespacedValues() {
         for (String[] extra : List.of(new String[0], new String[] {"--set-json", "watchNamespaces=[\"team-a\",\"team-b\"]"})) {
             String[] args = concat(new String[] {"lint", "--strict", RepoPaths.chart().toString()}, extra);
-            Helm.Result r = helm.run(args);
+            Processes.Result r = helm.run(args);
             assertEquals(0, r.exitCode(), r.describe());
             assertTrue(r.stdout().contains("0 chart(s) failed"), r.describe());
         }
@@ -147,14 +147,14 @@ class HelmChartTest {
         "--set,        metrics.serviceMonitor.interval=often, /metrics/serviceMonitor/interval",
     })
     void valuesSchemaRejectsBadValues(String flag, String assignment, String expectedInMessage) {
-        Helm.Result r = helm.run("template", "pbtnas", RepoPaths.chart().toString(), flag, assignment);
+        Processes.Result r = helm.run("template", "pbtnas", RepoPaths.chart().toString(), flag, assignment);
         assertNotEquals(0, r.exitCode(), "helm accepted " + assignment + ": " + r.describe());
         assertTrue(r.stderr().contains(expectedInMessage), "message should name " + expectedInMessage + ": " + r.describe());
     }
 
     @Test
     void valuesSchemaAcceptsGoodOverrides() {
-        Helm.Result r = helm.run("template", "pbtnas", RepoPaths.chart().toString(),
+        Processes.Result r = helm.run("template", "pbtnas", RepoPaths.chart().toString(),
                 "--set", "replicaCount=2", "--set", "resources.limits.memory=1Gi", "--set", "image.pullPolicy=Never",
                 "--set-json", "watchNamespaces=[\"team-a\"]");
         assertEquals(0, r.exitCode(), r.describe());
