@@ -24,6 +24,7 @@ record ConvBnRelu(String prefix, int in, int out, int kernel, int stride, int di
         int pad = dilation * (kernel - 1) / 2;
         NDArray y = Conv2d.conv2d(x, w.get(prefix + "conv.weight"), null, new Shape(stride, stride),
                 new Shape(pad, pad), new Shape(dilation, dilation), 1).head();
-        return Activation.relu(BatchNorm2d.apply(y, w, prefix + "bn.", training));
+        NDArray bn = Temporaries.freeInInference(y, BatchNorm2d.apply(y, w, prefix + "bn.", training), training);
+        return Temporaries.freeInInference(bn, Activation.relu(bn), training);
     }
 }

@@ -2,6 +2,7 @@ package io.pbtnas.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,9 +47,29 @@ public final class Network implements Weights, AutoCloseable {
     public NDArray forward(NDArray images, boolean training) {
         NDArray x = images;
         for (Layer layer : plan.layers()) {
-            x = layer.forward(x, this, training);
+            NDArray next = training ? layer.forward(x, this, true) : inferFreeingTemporaries(layer, x);
+            if (!training && x != images && next != x) {
+                x.close();
+            }
+            x = next;
         }
         return x;
+    }
+
+    /**
+     * One layer in inference, its temporaries freed as soon as it returns (as Python's reference counting
+     * does) rather than when the caller's scope ends: each new activation then reuses memory that is still
+     * in cache, where holding every activation of the batch made the memory-bound ops stream through fresh
+     * memory (benchmarks/README.md, section 5). Only the output survives, in the caller's scope.
+     */
+    private NDArray inferFreeingTemporaries(Layer layer, NDArray x) {
+        NDArray out;
+        try (NDScope temporaries = new NDScope()) {
+            out = layer.forward(x, this, false);
+            NDScope.unregister(out);
+        }
+        NDScope.register(out);
+        return out;
     }
 
     @Override

@@ -23,8 +23,11 @@ record SepConvBnRelu(String prefix, int channels) implements Layer {
     @Override
     public NDArray forward(NDArray x, Weights w, boolean training) {
         Shape one = new Shape(1, 1);
-        NDArray y = Conv2d.conv2d(x, w.get(prefix + "depthwise.weight"), null, one, one, one, channels).head();
-        y = Conv2d.conv2d(y, w.get(prefix + "pointwise.weight"), null, one, new Shape(0, 0), one, 1).head();
-        return Activation.relu(BatchNorm2d.apply(y, w, prefix + "bn.", training));
+        NDArray d = Conv2d.conv2d(x, w.get(prefix + "depthwise.weight"), null, one, one, one, channels).head();
+        NDArray p = Temporaries.freeInInference(d,
+                Conv2d.conv2d(d, w.get(prefix + "pointwise.weight"), null, one, new Shape(0, 0), one, 1).head(),
+                training);
+        NDArray bn = Temporaries.freeInInference(p, BatchNorm2d.apply(p, w, prefix + "bn.", training), training);
+        return Temporaries.freeInInference(bn, Activation.relu(bn), training);
     }
 }
