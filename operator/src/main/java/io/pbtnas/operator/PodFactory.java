@@ -21,6 +21,7 @@ import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
+import io.pbtnas.core.model.StepTimeout;
 import io.pbtnas.core.model.TrainerSpec;
 import io.pbtnas.core.space.SearchSpace;
 import java.util.ArrayList;
@@ -104,6 +105,9 @@ public final class PodFactory {
                     .withInitContainers(init)
                     .addToInitContainers(main.build())
                     .withContainers(verifyContainer(search, train, mount, trainer))
+                    // spec.trainer.stepTimeout bounds the whole step; the kubelet fails the pod (DeadlineExceeded).
+                    .withActiveDeadlineSeconds(StepTimeout.seconds(trainer.stepTimeout()).isPresent()
+                            ? StepTimeout.seconds(trainer.stepTimeout()).getAsLong() : null)
                 .endSpec()
                 .build();
         return PodSecurity.apply(pod, config, List.of(SEARCH_DIR, MIX, VERIFY));

@@ -15,6 +15,9 @@ import java.util.stream.Stream;
 
 /** Turns member pods into the engine's observations (pure: pods in, results out). */
 public final class PodObserver {
+    /** The pod status reason when activeDeadlineSeconds ran out. */
+    public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+
     private PodObserver() {}
 
     /** A member pod's identity, read back from its labels. */
@@ -77,6 +80,55 @@ public final class PodObserver {
         return Optional.empty();
     }
 
+    /** A member pod that cannot make progress without someone's help, and why (from its conditions and container states). */
+    public record StuckPod(int member, int generation, int attempt, String pod, String reason, String message) {
+        public String describe() {
+            return "member " + member + " (pod " + pod + "): " + reason + (message == null || message.isBlank() ? ""
+                    : ": " + abbreviate(message));
+        }
+    }
+
+    /** Waiting reasons of a container that the kubelet will not get past on its own. */
+    static final java.util.Set<String> STUCK_WAITING = java.util.Set.of("ErrImagePull", "ImagePullBackOff",
+            "CreateContainerConfigError", "InvalidImageName");
+
+    /** The member pods that are pending for a reason a user must fix (unschedulable, image pull, container config). */
+    public static List<StuckPod> stuck(List<Pod> pods) {
+        List<StuckPod> out = new ArrayList<>();
+        for (Pod pod : pods) {
+            if (isTerminal(pod) || pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) {
+                continue;
+            }
+            key(pod).ifPresent(k -> stuckReason(pod).ifPresent(r -> out.add(
+                    new StuckPod(k.member(), k.generation(), k.attempt(), pod.getMetadata().getName(), r[0], r[1]))));
+        }
+        out.sort(Comparator.comparingInt(StuckPod::generation).thenComparingInt(StuckPod::member)
+                .thenComparingInt(StuckPod::attempt));
+        return out;
+    }
+
+    /** {reason, message} of a stuck pod: the scheduler's verdict first, then each container in start order. */
+    private static Optional<String[]> stuckReason(Pod pod) {
+        var status = pod.getStatus();
+        if (status.getConditions() != null) {
+            for (var c : status.getConditions()) {
+                if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+                        && "Unschedulable".equals(c.getReason())) {
+                    return Optional.of(new String[] {"Unschedulable", c.getMessage()});
+                }
+            }
+        }
+        return Stream.concat(
+                        status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
+                        status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream())
+                .filter(cs -> cs.getState() != null && cs.getState().getWaiting() != null
+                        && STUCK_WAITING.contains(cs.getState().getWaiting().getReason()))
+                .findFirst()
+                .map(cs -> new String[] {cs.getState().getWaiting().getReason(), "container " + cs.getName()
+                        + (cs.getState().getWaiting().getMessage() == null ? ""
+                                : ": " + cs.getState().getWaiting().getMessage())});
+    }
+
     /** The trainer contract: the termination message is the metrics JSON, with a finite numeric "score". */
     static double score(String message) {
         return TrainerOutput.score(message, "its termination message");
@@ -84,6 +136,11 @@ public final class PodObserver {
 
     static String failure(Pod pod) {
         var status = pod.getStatus();
+        if (DEADLINE_EXCEEDED.equals(status.getReason())) {
+            // spec.trainer.stepTimeout (activeDeadlineSeconds): the kubelet killed the step, whatever exit code it left
+            return DEADLINE_EXCEEDED + " (spec.trainer.stepTimeout)"
+                    + (status.getMessage() == null ? "" : ": " + status.getMessage());
+        }
         Stream<ContainerStatus> all = Stream.concat(
                 status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
                 status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream());

@@ -145,8 +145,9 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         }
 
         SearchStatus next = StatusConditions.withConditions(decision.status(), old, observedGeneration, now,
-                export.condition());
+                export.condition(), PodObserver.stuck(memberPods));
         announceTransitions(search, old, next);
+        announceStuck(search, old, next);
         metrics.observe(ns, name, next.generation() == null ? 0 : next.generation(),
                 next.best() == null ? null : next.best().score());
 
@@ -339,6 +340,19 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         Transitions.completed(old, next).ifPresent(m -> events.normal(search, SearchEvents.SEARCH_COMPLETED, m));
         Transitions.exported(old, next).ifPresent(m -> events.normal(search, SearchEvents.BEST_EXPORTED, m));
         Transitions.exportFailed(old, next).ifPresent(m -> events.warning(search, SearchEvents.EXPORT_FAILED, m));
+    }
+
+    /** A Warning event each time the set of stuck pods (the Stuck message) changes to a new non-empty one. */
+    private void announceStuck(PbtNasSearch search, SearchStatus old, SearchStatus next) {
+        var now = next.condition(StatusConditions.STUCK).filter(c -> "True".equals(c.status()));
+        if (now.isEmpty()) {
+            return;
+        }
+        boolean same = old != null && old.condition(StatusConditions.STUCK)
+                .map(c -> "True".equals(c.status()) && Objects.equals(c.message(), now.get().message())).orElse(false);
+        if (!same) {
+            events.warning(search, SearchEvents.POD_STUCK, now.get().message());
+        }
     }
 
     private UpdateControl<PbtNasSearch> patchIfChanged(PbtNasSearch search, SearchStatus old, SearchStatus next) {

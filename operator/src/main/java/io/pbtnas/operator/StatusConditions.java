@@ -16,15 +16,22 @@ public final class StatusConditions {
     /** True while the spec is invalid: no pods are created or deleted until it is fixed. */
     public static final String PAUSED = "Paused";
     public static final String INVALID_SPEC = "InvalidSpec";
+    /** True while a member pod is pending for a reason someone must fix; names each such pod. */
+    public static final String STUCK = "Stuck";
+    /** Pods named in the Stuck message; the rest are counted (the status stays small at any population). */
+    static final int STUCK_NAMED = 5;
 
     private StatusConditions() {}
 
-    /** {@code exported}: the Exported condition ({@link ExportDecision}); null leaves it out. */
+    /**
+     * {@code exported}: the Exported condition ({@link ExportDecision}); null leaves it out.
+     * {@code stuck}: the member pods that cannot go on ({@link PodObserver#stuck}), for condition Stuck.
+     */
     public static SearchStatus withConditions(SearchStatus engine, SearchStatus old, long observedGeneration, String now,
-            Condition exported) {
+            Condition exported, List<PodObserver.StuckPod> stuck) {
         List<Condition> out = new ArrayList<>();
         for (Condition c : engine.conditions()) {
-            if (!FAILED.equals(c.type()) && !ExportDecision.EXPORTED.equals(c.type())) {
+            if (!FAILED.equals(c.type()) && !ExportDecision.EXPORTED.equals(c.type()) && !STUCK.equals(c.type())) {
                 out.add(stamp(c, old, observedGeneration, now));
             }
         }
@@ -35,6 +42,7 @@ public final class StatusConditions {
         if (exported != null) {
             out.add(stamp(exported, old, observedGeneration, now));
         }
+        out.add(stamp(stuck(stuck, observedGeneration), old, observedGeneration, now));
         return engine.withConditions(out).withObservedGeneration(observedGeneration);
     }
 
@@ -57,6 +65,21 @@ public final class StatusConditions {
                 old, observedGeneration, now));
         return base.withConditions(out).withObservedGeneration(observedGeneration)
                 .withMessage("paused, invalid spec (fix it to resume; running pods go on): " + message);
+    }
+
+    /** Condition Stuck: reason of the first stuck pod (by generation, member), message naming up to five of them. */
+    static Condition stuck(List<PodObserver.StuckPod> stuck, long observedGeneration) {
+        if (stuck.isEmpty()) {
+            return new Condition(STUCK, "False", "NoStuckPods", null, observedGeneration, null);
+        }
+        StringBuilder message = new StringBuilder();
+        for (int i = 0; i < Math.min(STUCK_NAMED, stuck.size()); i++) {
+            message.append(i == 0 ? "" : "; ").append(stuck.get(i).describe());
+        }
+        if (stuck.size() > STUCK_NAMED) {
+            message.append("; and ").append(stuck.size() - STUCK_NAMED).append(" more stuck pods");
+        }
+        return new Condition(STUCK, "True", stuck.get(0).reason(), message.toString(), observedGeneration, null);
     }
 
     /** Keeps the old transition time while a condition's status is unchanged. */

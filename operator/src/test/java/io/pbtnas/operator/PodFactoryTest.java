@@ -50,7 +50,7 @@ class PodFactoryTest {
                 Map.of("batchSize", 64), Map.of("EXTRA", "1"),
                 new ResourceSpec(Map.of("cpu", "2"), Map.of("nvidia.com/gpu", "1")),
                 Map.of("gpu", "h100"), List.of(new TolerationSpec("gpu", "Exists", null, "NoSchedule", null)),
-                "trainer-sa", List.of("regcred"));
+                "trainer-sa", List.of("regcred"), "1h30m");
         return new SearchSpec(null, 8, 3, null, null, 5L, null, null,
                 new SearchSpace(List.of(new Gene("cell0", List.of("conv3x3", "skip")))), trainer,
                 new StorageSpec(new PvcRef("ckpt"), null), 2, null).withDefaults();
@@ -103,7 +103,7 @@ class PodFactoryTest {
                 given.epochsPerGeneration(), given.objective(), given.seed(), given.selection(), given.mixing(),
                 given.searchSpace(), new TrainerSpec(t.image(), t.imagePullPolicy(), t.command(), null, t.args(),
                 t.env(), t.resources(), t.nodeSelector(), t.tolerations(), t.serviceAccountName(),
-                t.imagePullSecrets()), given.storage(), given.parallelism(), given.failurePolicy());
+                t.imagePullSecrets(), t.stepTimeout()), given.storage(), given.parallelism(), given.failurePolicy());
         Action.Train train = new Action.Train(3, 1, 0, 1, 2, new Genome(Map.of("cell0", "skip")),
                 "members/3/gen-0/model.safetensors", null);
         Map<String, String> env = env(trainer(new PodFactory(CONFIG).memberPod(search(), noTask, train)));

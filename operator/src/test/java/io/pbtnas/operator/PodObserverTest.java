@@ -63,4 +63,72 @@ class PodObserverTest {
                 .withNewStatus().withPhase("Failed").endStatus().build();
         assertTrue(PodObserver.results(List.of(other)).isEmpty());
     }
+
+    private static Pod pending(int m) {
+        return new PodBuilder()
+                .withNewMetadata().withName("s-m" + m + "-g0-a0").withLabels(PodLabels.member("s", m, 0, 0)).endMetadata()
+                .withNewStatus().withPhase("Pending").endStatus().build();
+    }
+
+    private static Pod waiting(int m, boolean init, String container, String reason, String message) {
+        Pod pod = pending(m);
+        var cs = new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(container)
+                .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState().build();
+        if (init) {
+            pod.getStatus().setInitContainerStatuses(List.of(cs));
+        } else {
+            pod.getStatus().setContainerStatuses(List.of(cs));
+        }
+        return pod;
+    }
+
+    @Test
+    void anUnschedulablePodIsStuckWithTheSchedulersMessage() {
+        Pod pod = pending(2);
+        pod.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                .withMessage("0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.").build()));
+        assertEquals(List.of(new PodObserver.StuckPod(2, 0, 0, "s-m2-g0-a0", "Unschedulable",
+                "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.")), PodObserver.stuck(List.of(pod)));
+        assertTrue(PodObserver.results(List.of(pod)).isEmpty(), "stuck is not failed: it may still move on");
+    }
+
+    @Test
+    void imagePullAndContainerConfigErrorsAreStuckInAnyContainer() {
+        record Case(boolean init, String container, String reason) {}
+        for (Case c : List.of(new Case(true, PodFactory.TRAINER, "ErrImagePull"),
+                new Case(true, PodFactory.TRAINER, "ImagePullBackOff"),
+                new Case(true, PodFactory.MIX, "CreateContainerConfigError"),
+                new Case(true, PodFactory.SEARCH_DIR, "ImagePullBackOff"),
+                new Case(false, PodFactory.VERIFY, "CreateContainerConfigError"))) {
+            List<PodObserver.StuckPod> s = PodObserver.stuck(List.of(waiting(1, c.init(), c.container(), c.reason(), "why")));
+            assertEquals(1, s.size(), c.toString());
+            assertEquals(c.reason(), s.get(0).reason());
+            assertEquals("container " + c.container() + ": why", s.get(0).message());
+            assertEquals("member 1 (pod s-m1-g0-a0): " + c.reason() + ": container " + c.container() + ": why",
+                    s.get(0).describe());
+        }
+    }
+
+    @Test
+    void podsThatAreMerelyStartingRunningOrFinishedAreNotStuck() {
+        Pod creating = waiting(0, true, PodFactory.TRAINER, "PodInitializing", null);
+        Pod scheduling = pending(1); // no conditions yet
+        Pod done = pod(2, 0, 0, "Succeeded", PodFactory.TRAINER, 0, "{\"score\": 1}");
+        Pod deleting = waiting(3, true, PodFactory.TRAINER, "ErrImagePull", "x");
+        deleting.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        assertEquals(List.of(), PodObserver.stuck(List.of(creating, scheduling, done, deleting)));
+    }
+
+    @Test
+    void aStepPastItsDeadlineIsAFailedAttemptNamingDeadlineExceeded() {
+        // What the kubelet writes when activeDeadlineSeconds runs out: the containers were killed (137).
+        Pod pod = pod(4, 1, 0, "Failed", PodFactory.TRAINER, 137, null);
+        pod.getStatus().setReason("DeadlineExceeded");
+        pod.getStatus().setMessage("Pod was active on the node longer than the specified deadline");
+        MemberResult r = PodObserver.results(List.of(pod)).get(0);
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.message().contains("DeadlineExceeded (spec.trainer.stepTimeout)")
+                && r.message().contains("longer than the specified deadline"), r.message());
+    }
 }

@@ -27,7 +27,7 @@ class StatusCopiesTest {
 
     @Test
     void stampingConditionsKeepsTheArrivalLog() {
-        SearchStatus out = StatusConditions.withConditions(async(), async(), 2, "t1", null);
+        SearchStatus out = StatusConditions.withConditions(async(), async(), 2, "t1", null, java.util.List.of());
         assertEquals(LOG, out.arrivals());
         assertEquals(2L, out.observedGeneration());
     }

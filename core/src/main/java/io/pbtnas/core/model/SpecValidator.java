@@ -72,6 +72,10 @@ public final class SpecValidator {
         }
         if (spec.trainer() != null) {
             out.addAll(TrainerContract.envProblems(spec.trainer().env(), "spec.trainer.env"));
+            String timeout = StepTimeout.problem(spec.trainer().stepTimeout());
+            if (timeout != null) {
+                out.add(timeout);
+            }
             if (spec.trainer().resources() != null) {
                 quantities(spec.trainer().resources().requests(), "spec.trainer.resources.requests", out);
                 quantities(spec.trainer().resources().limits(), "spec.trainer.resources.limits", out);

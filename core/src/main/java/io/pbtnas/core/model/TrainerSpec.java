@@ -32,5 +32,9 @@ public record TrainerSpec(
         @JsonPropertyDescription("Service account of the trainer pods.")
         String serviceAccountName,
         @JsonPropertyDescription("Names of image pull secrets for the trainer image.")
-        List<String> imagePullSecrets) {
+        List<String> imagePullSecrets,
+        @JsonPropertyDescription("Longest time one step (one member pod: mix, train, verify) may run, e.g. 30m, 2h "
+                + "or 1h30m; it becomes the pod's activeDeadlineSeconds. A step past it is a failed attempt "
+                + "(reason DeadlineExceeded) and uses a retry. Unset: no limit.")
+        String stepTimeout) {
 }

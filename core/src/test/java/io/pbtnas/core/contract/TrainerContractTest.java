@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainerContractTest {
     static SearchSpec spec(String task, Map<String, String> env) {
         TrainerSpec trainer = new TrainerSpec("img", null, null, task, Map.of("batchSize", 64), env, null, null,
-                null, null, null);
+                null, null, null, null);
         return new SearchSpec(null, 8, 3, null, null, 5L, null, null,
                 new SearchSpace(List.of(new Gene("cell0", List.of("conv3x3", "skip")))), trainer, null, null, null)
                 .withDefaults();
