@@ -254,6 +254,8 @@ public final class TestKubelet implements AutoCloseable {
 
   private void trySchedule(Pod pod) {
     if (!matchesNodeSelector(pod)) {
+      markUnschedulable(pod, "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. "
+          + "preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.");
       return;
     }
     Map<String, BigDecimal> requests = ResourceFit.podRequests(pod.getSpec());
@@ -294,6 +296,40 @@ public final class TestKubelet implements AutoCloseable {
     });
     runners.put(uid, runner);
     podThreads.execute(runner);
+  }
+
+  /** What the scheduler writes on a pod no node can take: condition PodScheduled=False, reason Unschedulable. */
+  private void markUnschedulable(Pod pod, String message) {
+    boolean marked = pod.getStatus() != null && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream().anyMatch(c -> "PodScheduled".equals(c.getType())
+            && "Unschedulable".equals(c.getReason()) && message.equals(c.getMessage()));
+    if (marked) {
+      return;
+    }
+    Pod patch = new Pod();
+    patch.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Pending")
+        .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+            .withMessage(message).withLastTransitionTime(PodStatuses.time(Instant.now())).endCondition()
+        .build());
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+          .subresource("status").patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+              io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** Adds a label to this node (as `kubectl label node` would); pods waiting for it are scheduled. */
+  public void label(String key, String value) {
+    nodeLabels.put(key, value);
+    client.nodes().withName(nodeName).edit(n -> {
+      n.getMetadata().getLabels().put(key, value);
+      return n;
+    });
+    requestSync();
   }
 
   private boolean matchesNodeSelector(Pod pod) {
