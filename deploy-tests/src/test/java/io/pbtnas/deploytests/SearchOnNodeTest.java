@@ -97,12 +97,13 @@ class SearchOnNodeTest {
                     "the previous run's search to go");
             ServerSideApply.apply(c, manifest);
 
-            // A member pod deleted while its trainer runs (generation 0).
+            // A member pod deleted while its trainer runs (generation 0; the trainer is the pod's last init
+            // container, `pbtnas verify` the main one).
             Pod victim = waitForValue(Duration.ofMinutes(5), () -> c.pods().withLabel("pbtnas.io/search", name)
                     .withLabel("pbtnas.io/role", "member").list().getItems().stream()
-                    .filter(p -> p.getStatus().getContainerStatuses() != null && p.getStatus().getContainerStatuses().stream()
-                            .anyMatch(s -> s.getState().getRunning() != null))
-                    .findFirst().orElse(null), "a running member pod");
+                    .filter(p -> p.getStatus().getInitContainerStatuses() != null && p.getStatus().getInitContainerStatuses()
+                            .stream().anyMatch(s -> "trainer".equals(s.getName()) && s.getState().getRunning() != null))
+                    .findFirst().orElse(null), "a member pod whose trainer is running");
             c.pods().resource(victim).delete();
 
             // The operator pod deleted once generation 1 has started: its Deployment makes a new one,
