@@ -89,6 +89,12 @@ public final class RunCommand implements Callable<Integer> {
             return Main.BAD_INPUT;
         }
         SearchSpec given = ManifestReader.effectiveSpec(manifest);
+        if (given.suspended()) {
+            // A suspended search creates no new steps on a cluster; here that is nothing to run.
+            err.println("pbtnas run: spec.suspend is true, so the search is suspended and nothing would run; "
+                    + "set spec.suspend to false (or remove it) to run it");
+            return Main.BAD_INPUT;
+        }
         int n = given.population();
         int par = parallel != null ? parallel
                 : Math.min(MachineDefaults.parallel(n), manifest.spec().parallelism() == null ? n

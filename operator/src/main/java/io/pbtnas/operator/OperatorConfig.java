@@ -33,14 +33,30 @@ public interface OperatorConfig {
     @WithDefault("1001")
     long trainerRunAsUser();
 
+    /**
+     * The most a deleted search waits for its pods to stop and its checkpoints to be deleted before its
+     * finalizer lets it go (the files are then left, with a Warning event saying where): a cleanup that
+     * cannot run must not hold a namespace deletion for ever.
+     */
+    @WithDefault("PT10M")
+    Duration cleanupTimeout();
+
     /** Plain values for code that runs without CDI (tests that restart the reconciler). */
     default Settings settings() {
         return new Settings(image(), volumeMountPath(), retryBackoffBase(), retryBackoffMax(),
-                trainerRestrictedSecurity(), trainerRunAsUser());
+                trainerRestrictedSecurity(), trainerRunAsUser(), cleanupTimeout());
     }
 
     record Settings(String image, String volumeMountPath, Duration retryBackoffBase, Duration retryBackoffMax,
-            boolean restrictedSecurity, long runAsUser) {
+            boolean restrictedSecurity, long runAsUser, Duration cleanupTimeout) {
+        static final Duration DEFAULT_CLEANUP_TIMEOUT = Duration.ofMinutes(10);
+
+        public Settings(String image, String volumeMountPath, Duration retryBackoffBase, Duration retryBackoffMax,
+                boolean restrictedSecurity, long runAsUser) {
+            this(image, volumeMountPath, retryBackoffBase, retryBackoffMax, restrictedSecurity, runAsUser,
+                    DEFAULT_CLEANUP_TIMEOUT);
+        }
+
         public Duration backoff(int attempt) {
             if (attempt <= 0) {
                 return Duration.ZERO;

@@ -108,7 +108,7 @@ public final class PodObserver {
     }
 
     /** {reason, message} of a stuck pod: the scheduler's verdict first, then each container in start order. */
-    private static Optional<String[]> stuckReason(Pod pod) {
+    static Optional<String[]> stuckReason(Pod pod) {
         var status = pod.getStatus();
         if (status.getConditions() != null) {
             for (var c : status.getConditions()) {

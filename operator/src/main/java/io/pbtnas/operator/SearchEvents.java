@@ -18,6 +18,8 @@ public final class SearchEvents {
     public static final String SEARCH_COMPLETED = "SearchCompleted";
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String CHECKPOINTS_DELETED = "CheckpointsDeleted";
+    /** A deleted search was let go with its cleanup not done (the message says what is left, and where). */
+    public static final String CLEANUP_INCOMPLETE = "CleanupIncomplete";
     public static final String BEST_EXPORTED = "BestExported";
     public static final String EXPORT_FAILED = "ExportFailed";
 

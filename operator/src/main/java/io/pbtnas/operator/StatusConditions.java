@@ -18,6 +18,8 @@ public final class StatusConditions {
     public static final String INVALID_SPEC = "InvalidSpec";
     /** True while a member pod is pending for a reason someone must fix; names each such pod. */
     public static final String STUCK = "Stuck";
+    /** True while spec.suspend is: no new pods; present (False, Resumed) once a suspended search resumes. */
+    public static final String SUSPENDED = "Suspended";
     /** Pods named in the Stuck message; the rest are counted (the status stays small at any population). */
     static final int STUCK_NAMED = 5;
 
@@ -29,9 +31,16 @@ public final class StatusConditions {
      */
     public static SearchStatus withConditions(SearchStatus engine, SearchStatus old, long observedGeneration, String now,
             Condition exported, List<PodObserver.StuckPod> stuck) {
+        return withConditions(engine, old, observedGeneration, now, exported, stuck, false);
+    }
+
+    /** As above; {@code suspended}: spec.suspend, for condition Suspended. */
+    public static SearchStatus withConditions(SearchStatus engine, SearchStatus old, long observedGeneration, String now,
+            Condition exported, List<PodObserver.StuckPod> stuck, boolean suspended) {
         List<Condition> out = new ArrayList<>();
         for (Condition c : engine.conditions()) {
-            if (!FAILED.equals(c.type()) && !ExportDecision.EXPORTED.equals(c.type()) && !STUCK.equals(c.type())) {
+            if (!FAILED.equals(c.type()) && !ExportDecision.EXPORTED.equals(c.type()) && !STUCK.equals(c.type())
+                    && !SUSPENDED.equals(c.type())) {
                 out.add(stamp(c, old, observedGeneration, now));
             }
         }
@@ -43,7 +52,21 @@ public final class StatusConditions {
             out.add(stamp(exported, old, observedGeneration, now));
         }
         out.add(stamp(stuck(stuck, observedGeneration), old, observedGeneration, now));
+        suspended(suspended, old, engine, observedGeneration)
+                .ifPresent(c -> out.add(stamp(c, old, observedGeneration, now)));
         return engine.withConditions(out).withObservedGeneration(observedGeneration);
+    }
+
+    /** Present while suspended, and after a resume (so `kubectl get` shows it ended); absent on a search never suspended. */
+    static Optional<Condition> suspended(boolean suspended, SearchStatus old, SearchStatus engine, long observedGeneration) {
+        if (suspended && (engine.phase() == null || !engine.phase().isFinal())) {
+            return Optional.of(new Condition(SUSPENDED, "True", SUSPENDED, "spec.suspend is true: no new pods are "
+                    + "created; running steps finish and are recorded; set it to false to resume", observedGeneration, null));
+        }
+        boolean was = old != null && old.condition(SUSPENDED).isPresent();
+        return was ? Optional.of(new Condition(SUSPENDED, "False", "Resumed",
+                suspended ? "the search ended while suspended" : "spec.suspend is false", observedGeneration, null))
+                : Optional.empty();
     }
 
     /**

@@ -28,6 +28,7 @@ public final class SearchRecord {
         n.put("name", name);
         ObjectNode s = Json.MAPPER.valueToTree(spec.withDefaults());
         s.remove("parallelism");
+        s.remove("suspend"); // a switch for now, not part of what the search is
         n.set("spec", s);
         return n;
     }

@@ -46,8 +46,8 @@ final class Asynchronous {
         for (MemberResult r : sorted) {
             MemberStatus m = byId.get(r.member());
             if (m == null || m.state() != MemberState.TRAINING || r.generation() != m.stepsDone()
-                    || r.attempt() != m.attempts() || r.outcome() == Outcome.RUNNING) {
-                continue; // stale, repeated or still running
+                    || r.attempt() != m.attempts()) {
+                continue; // stale or repeated
             }
             log.add(arrive(spec, byId, m, r));
             judgeWaiting(spec, byId, log);

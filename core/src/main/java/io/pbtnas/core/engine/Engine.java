@@ -111,8 +111,7 @@ public final class Engine {
         int maxRetries = spec.failurePolicy().maxRetries();
         for (MemberResult r : sorted) {
             MemberStatus m = byId.get(r.member());
-            if (m == null || r.generation() != g || m.state() != MemberState.TRAINING || r.attempt() != m.attempts()
-                    || r.outcome() == Outcome.RUNNING) {
+            if (m == null || r.generation() != g || m.state() != MemberState.TRAINING || r.attempt() != m.attempts()) {
                 continue;
             }
             boolean ok = r.outcome() == Outcome.SUCCEEDED && r.score() != null && Double.isFinite(r.score());

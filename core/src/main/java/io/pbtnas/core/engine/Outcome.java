@@ -1,6 +1,6 @@
 package io.pbtnas.core.engine;
 
-/** What a driver observed of one training attempt. */
+/** How one finished training attempt ended (drivers report only finished attempts). */
 public enum Outcome {
-    SUCCEEDED, FAILED, RUNNING
+    SUCCEEDED, FAILED
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Lifecycle of a search. */
 public enum Phase {
-    @JsonProperty("Pending") PENDING,
     @JsonProperty("Training") TRAINING,
     @JsonProperty("Complete") COMPLETE,
     @JsonProperty("Failed") FAILED;

@@ -50,14 +50,26 @@ public record SearchSpec(
         Explore explore,
         @JsonPropertyDescription("synchronous (default; the paper's generation barrier) or asynchronous (each member "
                 + "is judged when it finishes a step, against the scores of that step known then; no GPU waits).")
-        Schedule schedule) {
+        Schedule schedule,
+        @JsonPropertyDescription("true: no new pods are created (running steps finish and are recorded); condition "
+                + "Suspended says so; false resumes. The lever queueing systems such as Kueue use. Default false.")
+        Boolean suspend) {
+
+    /** The spec without suspend (not suspended). */
+    public SearchSpec(Strategy strategy, Integer population, Integer generations, Integer epochsPerGeneration,
+                      Objective objective, Long seed, Selection selection, Mixing mixing, SearchSpace searchSpace,
+                      TrainerSpec trainer, StorageSpec storage, Integer parallelism, FailurePolicy failurePolicy,
+                      Explore explore, Schedule schedule) {
+        this(strategy, population, generations, epochsPerGeneration, objective, seed, selection, mixing, searchSpace,
+                trainer, storage, parallelism, failurePolicy, explore, schedule, null);
+    }
 
     /** The spec without explore and schedule (both default). */
     public SearchSpec(Strategy strategy, Integer population, Integer generations, Integer epochsPerGeneration,
                       Objective objective, Long seed, Selection selection, Mixing mixing, SearchSpace searchSpace,
                       TrainerSpec trainer, StorageSpec storage, Integer parallelism, FailurePolicy failurePolicy) {
         this(strategy, population, generations, epochsPerGeneration, objective, seed, selection, mixing, searchSpace,
-                trainer, storage, parallelism, failurePolicy, null, null);
+                trainer, storage, parallelism, failurePolicy, null, null, null);
     }
 
     public static final int DEFAULT_EPOCHS_PER_GENERATION = 1;
@@ -80,12 +92,18 @@ public record SearchSpec(
                 parallelism == null ? population : parallelism,
                 (failurePolicy == null ? new FailurePolicy(null, null) : failurePolicy).withDefaults(),
                 (explore == null ? new Explore(null, null) : explore).withDefaults(),
-                schedule == null ? Schedule.SYNCHRONOUS : schedule);
+                schedule == null ? Schedule.SYNCHRONOUS : schedule,
+                suspend != null && suspend);
+    }
+
+    /** spec.suspend: create no new pods until it is false again. */
+    public boolean suspended() {
+        return Boolean.TRUE.equals(suspend);
     }
 
     /** A copy with another parallelism (drivers cap it to the machine), every other field kept. */
     public SearchSpec withParallelism(Integer parallelism) {
         return new SearchSpec(strategy, population, generations, epochsPerGeneration, objective, seed, selection,
-                mixing, searchSpace, trainer, storage, parallelism, failurePolicy, explore, schedule);
+                mixing, searchSpace, trainer, storage, parallelism, failurePolicy, explore, schedule, suspend);
     }
 }

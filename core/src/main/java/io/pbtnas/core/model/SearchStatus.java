@@ -8,7 +8,7 @@ import java.util.Optional;
 /** The status of a search: the only state the operator keeps, enough to resume after any restart. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SearchStatus(
-        @JsonPropertyDescription("Pending, Training, Complete or Failed.")
+        @JsonPropertyDescription("Training, Complete or Failed (empty until the first reconcile).")
         Phase phase,
         @JsonPropertyDescription("The generation being trained (0-based); the last one when Complete.")
         Integer generation,

@@ -1,0 +1,98 @@
+package io.pbtnas.operator;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates and deletes the operator's pods. Each pod created is remembered in {@link RecentPods}, so the
+ * next reconcile sees it before the informer does.
+ */
+final class PodWriter {
+    private static final Logger LOG = Logger.getLogger(PodWriter.class);
+    // Shared by all searches: bounds the concurrent pod writes one operator sends to the API server.
+    private static final ExecutorService WRITERS = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "pbtnas-pod-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final KubernetesClient client;
+    private final RecentPods recent;
+    private final SearchMetrics metrics;
+
+    PodWriter(KubernetesClient client, RecentPods recent, SearchMetrics metrics) {
+        this.client = client;
+        this.recent = recent;
+        this.metrics = metrics;
+    }
+
+    /**
+     * A generation's pods are independent, so they are created a few at a time rather than one
+     * after another: the turnaround between generations is then not N sequential round trips.
+     * The pods created before a refusal stay: the next reconcile sees them and creates only the rest.
+     */
+    void createAll(List<Pod> pods) {
+        if (pods.size() <= 1) {
+            pods.forEach(this::create);
+            return;
+        }
+        List<CompletableFuture<Void>> writes = pods.stream()
+                .map(pod -> CompletableFuture.runAsync(() -> create(pod), WRITERS)).toList();
+        try {
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Creates one pod; a refusal (quota, an invalid pod, a webhook) is thrown as {@link PodCreationError}. */
+    void create(Pod pod) {
+        try {
+            recent.created(client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create());
+            var labels = pod.getMetadata().getLabels();
+            metrics.podStarted(pod.getMetadata().getNamespace(), labels.get(PodLabels.SEARCH));
+            LOG.debugf("created pod %s", pod.getMetadata().getName());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) { // 409: created before a restart, or the cache lagged; both fine
+                throw new PodCreationError(pod.getMetadata().getName(), e);
+            }
+        }
+    }
+
+    void delete(Pod pod) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+            recent.deleted(pod);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** Sets an annotation on a pod; best effort (the pod may be gone). */
+    void annotate(Pod pod, String key, String value) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .edit(p -> {
+                        if (p.getMetadata().getAnnotations() == null) {
+                            p.getMetadata().setAnnotations(new java.util.HashMap<>());
+                        }
+                        p.getMetadata().getAnnotations().put(key, value);
+                        return p;
+                    });
+        } catch (KubernetesClientException e) {
+            LOG.debugf("could not annotate pod %s: %s", pod.getMetadata().getName(), e.getMessage());
+        }
+    }
+}

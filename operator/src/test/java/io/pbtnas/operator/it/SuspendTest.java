@@ -1,0 +1,65 @@
+package io.pbtnas.operator.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.pbtnas.core.json.Json;
+import io.pbtnas.core.model.Condition;
+import io.pbtnas.core.model.Phase;
+import io.pbtnas.operator.PbtNasSearch;
+import io.pbtnas.operator.StatusConditions;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** spec.suspend: no new pods while true (running steps finish and count), condition Suspended; false resumes. */
+@QuarkusTest
+@QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
+class SuspendTest {
+    private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+
+    @Test
+    void suspendingLetsRunningStepsFinishAndCreatesNoPodUntilResumed() throws Exception {
+        try (Harness h = new Harness("suspend")) {
+            h.create(Harness.searchYaml("su", FaultsTest.FAST, 4, 2, "{sleepMillis: 3000}", "  parallelism: 2\n"));
+            h.client.pods().inNamespace(h.namespace).withName("su-m0-g0-a0").waitUntilCondition(
+                    p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()),
+                    60, TimeUnit.SECONDS);
+            h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("su")
+                    .patch(MERGE, "{\"spec\": {\"suspend\": true}}");
+            PbtNasSearch suspended = h.await("su", s -> isTrue(s, StatusConditions.SUSPENDED), Duration.ofSeconds(30));
+            assertEquals(Phase.TRAINING, suspended.getStatus().phase());
+
+            // The two steps that were running finish and are recorded; nothing new starts.
+            PbtNasSearch recorded = h.await("su", s -> s.getStatus().member(0).scores().size() == 1
+                    && s.getStatus().member(1).scores().size() == 1, Duration.ofSeconds(60));
+            Thread.sleep(5000);
+            List<String> pods = h.memberPods("su").stream().map(p -> p.getMetadata().getName()).sorted().toList();
+            assertEquals(List.of("su-m0-g0-a0", "su-m1-g0-a0"), pods, "pods created while suspended: " + h.podSummary("su"));
+            assertTrue(isTrue(h.get("su"), StatusConditions.SUSPENDED), Json.write(recorded.getStatus()));
+
+            h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("su")
+                    .patch(MERGE, "{\"spec\": {\"suspend\": false}}");
+            PbtNasSearch done = h.awaitPhase("su", Phase.COMPLETE, Duration.ofMinutes(3));
+            Condition resumed = done.getStatus().condition(StatusConditions.SUSPENDED).orElseThrow();
+            assertEquals("False", resumed.status(), Json.write(done.getStatus()));
+            assertEquals("Resumed", resumed.reason());
+            for (int m = 0; m < 4; m++) {
+                assertEquals(2, done.getStatus().member(m).scores().size(), Json.write(done.getStatus()));
+            }
+            Pod first = h.client.pods().inNamespace(h.namespace).withName("su-m0-g0-a0").get();
+            assertEquals("Succeeded", first.getStatus().getPhase(), "the step running at suspension was not retried");
+        }
+    }
+
+    private static boolean isTrue(PbtNasSearch s, String type) {
+        return s != null && s.getStatus() != null
+                && s.getStatus().condition(type).map(c -> "True".equals(c.status())).orElse(false);
+    }
+}
