@@ -3,6 +3,7 @@ package io.pbtnas.operator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -11,8 +12,9 @@ import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
- * Creates and deletes the operator's pods. Each pod created is remembered in {@link RecentPods}, so the
- * next reconcile sees it before the informer does.
+ * Creates and deletes the operator's pods. Pods are created through JOSDK's resource operations, which
+ * put each created pod in the informer's temporary cache: the next reconcile sees it (a parallelism slot
+ * taken, an attempt that exists) before the watch delivers it.
  */
 final class PodWriter {
     private static final Logger LOG = Logger.getLogger(PodWriter.class);
@@ -24,12 +26,10 @@ final class PodWriter {
     });
 
     private final KubernetesClient client;
-    private final RecentPods recent;
     private final SearchMetrics metrics;
 
-    PodWriter(KubernetesClient client, RecentPods recent, SearchMetrics metrics) {
+    PodWriter(KubernetesClient client, SearchMetrics metrics) {
         this.client = client;
-        this.recent = recent;
         this.metrics = metrics;
     }
 
@@ -38,13 +38,13 @@ final class PodWriter {
      * after another: the turnaround between generations is then not N sequential round trips.
      * The pods created before a refusal stay: the next reconcile sees them and creates only the rest.
      */
-    void createAll(List<Pod> pods) {
+    void createAll(Context<PbtNasSearch> context, List<Pod> pods) {
         if (pods.size() <= 1) {
-            pods.forEach(this::create);
+            pods.forEach(pod -> create(context, pod));
             return;
         }
         List<CompletableFuture<Void>> writes = pods.stream()
-                .map(pod -> CompletableFuture.runAsync(() -> create(pod), WRITERS)).toList();
+                .map(pod -> CompletableFuture.runAsync(() -> create(context, pod), WRITERS)).toList();
         try {
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
@@ -56,9 +56,9 @@ final class PodWriter {
     }
 
     /** Creates one pod; a refusal (quota, an invalid pod, a webhook) is thrown as {@link PodCreationError}. */
-    void create(Pod pod) {
+    void create(Context<PbtNasSearch> context, Pod pod) {
         try {
-            recent.created(client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create());
+            context.resourceOperations().create(pod);
             var labels = pod.getMetadata().getLabels();
             metrics.podStarted(pod.getMetadata().getNamespace(), labels.get(PodLabels.SEARCH));
             LOG.debugf("created pod %s", pod.getMetadata().getName());
@@ -72,7 +72,6 @@ final class PodWriter {
     void delete(Pod pod) {
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
-            recent.deleted(pod);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;

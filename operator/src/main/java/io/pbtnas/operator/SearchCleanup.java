@@ -7,6 +7,7 @@ import io.pbtnas.core.model.Condition;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.model.StorageSpec;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,7 @@ final class SearchCleanup {
     }
 
     /** The next step; {@link DeleteControl#defaultDelete()} once the search may go. */
-    DeleteControl step(PbtNasSearch search) {
+    DeleteControl step(PbtNasSearch search, Context<PbtNasSearch> context) {
         String ns = search.getMetadata().getNamespace();
         String name = search.getMetadata().getName();
         List<Pod> pods = client.pods().inNamespace(ns).withLabel(PodLabels.SEARCH, name).list().getItems();
@@ -72,7 +73,7 @@ final class SearchCleanup {
         }
         if (next instanceof CleanupDecision.StartCleaner) {
             try {
-                writer.create(factory.cleanupPod(search, spec));
+                writer.create(context, factory.cleanupPod(search, spec));
             } catch (PodCreationError e) {
                 if (namespaceTerminating(e)) {
                     return release(search, CleanupDecision.cannotRun(subPath, e.serverMessage()));

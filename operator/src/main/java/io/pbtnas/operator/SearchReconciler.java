@@ -29,8 +29,8 @@ import java.util.Set;
 /**
  * Observe ({@link ObservedSearch}), decide ({@link Engine#decide}, {@link MemberPodPlan},
  * {@link ExportDecision}), apply ({@link PodWriter}, events, the status patch). Pods are read from the
- * informer cache; the only state in memory is which pods were just created ({@link RecentPods}), so a
- * fresh instance resumes from status and pods alone.
+ * informer cache (with JOSDK's temporary cache of the pods just created); nothing else is kept in memory,
+ * so a fresh instance resumes from status and pods alone.
  */
 @ControllerConfiguration(name = SearchReconciler.NAME)
 @RBACRule(apiGroups = "", resources = "pods", verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH,
@@ -40,8 +40,6 @@ import java.util.Set;
         RBACVerbs.UPDATE})
 public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNasSearch> {
     public static final String NAME = "pbtnassearch";
-    // Far longer than an informer lags behind a create; bounds what a pod deleted unseen leaves behind.
-    private static final Duration RECENT_TTL = Duration.ofMinutes(2);
 
     private final OperatorConfig.Settings config;
     private final PodFactory factory;
@@ -52,7 +50,6 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     private final SearchCleanup cleanup;
     private final SearchMetrics metrics;
     private final Clock clock;
-    private final RecentPods recent;
 
     @Inject
     public SearchReconciler(KubernetesClient client, OperatorConfig config, SearchMetrics metrics) {
@@ -62,8 +59,7 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     public SearchReconciler(KubernetesClient client, OperatorConfig.Settings config, SearchMetrics metrics, Clock clock) {
         this.config = config;
         this.factory = new PodFactory(config);
-        this.recent = new RecentPods(clock, RECENT_TTL);
-        this.writer = new PodWriter(client, recent, metrics);
+        this.writer = new PodWriter(client, metrics);
         this.events = new SearchEvents(client);
         this.failures = new FailureReporter(events, metrics, writer);
         this.announcer = new SearchAnnouncer(events);
@@ -95,8 +91,8 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
 
     private UpdateControl<PbtNasSearch> reconcileOnce(PbtNasSearch search, Context<PbtNasSearch> context) {
         Instant now = Instant.now(clock);
-        ObservedSearch seen = ObservedSearch.of(search, recent.withCached(search.getMetadata().getNamespace(),
-                search.getMetadata().getName(), List.copyOf(context.getSecondaryResources(Pod.class))));
+        // The informer cache (no LIST per reconcile), with the pods just created here (see PodWriter).
+        ObservedSearch seen = ObservedSearch.of(search, List.copyOf(context.getSecondaryResources(Pod.class)));
         if (!seen.problems().isEmpty()) {
             // Paused, not failed: no pod is created or deleted (running steps finish and are read once
             // the spec is fixed), and fixing the spec resumes from this status.
@@ -113,10 +109,10 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         MemberPodPlan plan = MemberPodPlan.of(search.getMetadata().getName(), seen.spec().parallelism(),
                 seen.spec().suspended(), seen.memberPods(), decision.actions(), now, config::backoff);
         plan.delete().forEach(writer::delete);
-        writer.createAll(plan.create().stream().map(t -> factory.memberPod(search, seen.spec(), t)).toList());
+        writer.createAll(context, plan.create().stream().map(t -> factory.memberPod(search, seen.spec(), t)).toList());
         ExportDecision.Result export = ExportDecision.decide(search.getMetadata().getName(), decision.status(),
                 seen.status(), seen.exportPods(), seen.spec().failurePolicy().maxRetries(), now, config::backoff);
-        export.create().ifPresent(attempt -> writer.create(
+        export.create().ifPresent(attempt -> writer.create(context,
                 factory.exportPod(search, seen.spec(), decision.status(), attempt)));
 
         SearchStatus next = StatusConditions.withConditions(decision.status(), seen.status(), seen.observedGeneration(),
@@ -162,10 +158,9 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
 
     @Override
     public DeleteControl cleanup(PbtNasSearch search, Context<PbtNasSearch> context) {
-        DeleteControl control = cleanup.step(search);
+        DeleteControl control = cleanup.step(search, context);
         if (control.isRemoveFinalizer()) {
             metrics.forget(search.getMetadata().getNamespace(), search.getMetadata().getName());
-            recent.forget(search.getMetadata().getNamespace(), search.getMetadata().getName());
         }
         return control;
     }
