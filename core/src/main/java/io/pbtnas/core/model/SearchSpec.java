@@ -66,8 +66,9 @@ public record SearchSpec(
      * The most members a search may have (the CRD's maximum and SpecValidator's). Everything per member
      * is kept in one status (a Kubernetes object, which etcd limits to about 1.5 MiB; the local status.json
      * and report.html, rewritten after every member's result), so its size grows with the population:
-     * at 1024 members a one-generation status is about 0.5 MB (core's StatusSizeBenchmark). The
-     * paper's populations are 8 to 64.
+     * measured by core's StatusSizeBenchmark, 1024 members take 0.32 MB after one generation and 0.84 MB
+     * after ten (0.41 and 1.6 MB with two hyperparameters); about 60 to 130 bytes per member and step
+     * later on, so population × generations matters too. The paper's populations are 8 to 64.
      */
     public static final int MAX_POPULATION = 1024;
     public static final long DEFAULT_SEED = 0;
