@@ -113,7 +113,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         if (best.checkpoint() == null || best.checkpoint().isBlank()) {
             throw new IllegalArgumentException("--status.best.checkpoint: missing; expected a path relative to "
-                    + "--root, e.g. members/3/gen-2/model.safetensors");
+                    + "--root, e.g. members/3/gen-2/attempt-0/model.safetensors");
         }
         if (best.genome() == null || best.member() == null) {
             throw new IllegalArgumentException("--status.best: needs member and genome, got " + Json.write(best));

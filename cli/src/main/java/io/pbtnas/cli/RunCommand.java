@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         + "state lives in the work directory.",
     "The manifest is the same file you would 'kubectl apply'; fields that only matter on a cluster "
         + "(trainer.image, imagePullPolicy, command, resources, nodeSelector, tolerations, serviceAccountName, "
-        + "imagePullSecrets, storage) are accepted and ignored here.",
+        + "imagePullSecrets, storage except storage.keepGenerations) are accepted and ignored here.",
     "Resumable: stop it any way you like (Ctrl-C, kill -9, power loss) and run the same command again; it "
         + "continues where it stopped and ends with the same result.",
     "Exit codes: 0 done, 1 search failed or I/O error, 2 bad manifest or flags, 130 interrupted."})

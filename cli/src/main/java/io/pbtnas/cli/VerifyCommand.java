@@ -1,5 +1,6 @@
 package io.pbtnas.cli;
 
+import io.pbtnas.cli.local.FileTrees;
 import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.space.Genome;
 import picocli.CommandLine;
@@ -9,11 +10,15 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * `pbtnas verify`: the check a trainer's outputs must pass before its score counts (the operator runs
- * it in each member pod after the trainer; the local mode runs the same check in-process).
+ * it in each member pod after the trainer; the local mode runs the same check in-process). With
+ * {@code --prune}, it then deletes step folders the search no longer needs: the member pod's volume
+ * mount is where storage.keepGenerations is applied on a cluster.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, description = {
     "Check a training step's outputs: metrics.json has a finite score, model.safetensors parses and carries "
@@ -32,12 +37,37 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--epoch", required = true, paramLabel = "N", description = "PBTNAS_EPOCH_TO of the step.")
     int epoch;
 
+    @Option(names = "--prune", paramLabel = "DIR",
+            description = "After the check, delete this step folder (repeatable; each a members/<m>/gen-<g> folder "
+                    + "the search no longer needs, storage.keepGenerations). A folder that cannot go is reported, "
+                    + "never a failed step.")
+    List<Path> prune = new ArrayList<>();
+
     @Option(names = "--termination-log", paramLabel = "FILE",
             description = "Where the failure message also goes (a pod's termination message).")
     Path terminationLog;
 
     @Override
     public Integer call() throws IOException {
+        int code = check();
+        for (Path folder : prune) {
+            String problem = Pruning.problem(folder);
+            if (problem != null) {
+                spec.commandLine().getErr().println("pbtnas verify: --prune " + folder + ": " + problem);
+                continue;
+            }
+            try {
+                if (FileTrees.delete(folder)) {
+                    spec.commandLine().getOut().println("pbtnas verify: pruned " + folder);
+                }
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("pbtnas verify: --prune " + folder + ": " + e.getMessage());
+            }
+        }
+        return code;
+    }
+
+    private int check() throws IOException {
         Genome expected;
         try {
             expected = Genome.fromJson(genome);
@@ -57,6 +87,16 @@ public final class VerifyCommand implements Callable<Integer> {
                 Files.writeString(terminationLog, message);
             }
             return Main.FAILURE;
+        }
+    }
+
+    /** Only step folders are ever deleted: a wrong argument must not remove anything else. */
+    static final class Pruning {
+        private static final java.util.regex.Pattern STEP = java.util.regex.Pattern.compile(".*/members/\\d+/gen-\\d+");
+
+        static String problem(Path folder) {
+            String p = folder.toAbsolutePath().normalize().toString().replace('\\', '/');
+            return STEP.matcher(p).matches() ? null : "not a members/<m>/gen-<g> folder; nothing deleted";
         }
     }
 }

@@ -44,7 +44,8 @@ class HyperparameterSearchTest {
                 double lr = hp.get(k).get("learningRate").asDouble();
                 double wd = hp.get(k).get("weightDecay").asDouble();
                 assertTrue(lr >= 1e-4 && lr <= 1e-2 && wd >= 0 && wd <= 1e-3, "within the priors: " + hp.get(k));
-                Path model = DIR.resolve("members/" + m.get("id").asInt() + "/gen-" + k + "/model.safetensors");
+                Path model = DIR.resolve("members/" + m.get("id").asInt() + "/gen-" + k + "/attempt-"
+                        + m.get("checkpointAttempts").get(k).asInt() + "/model.safetensors");
                 Map<String, String> meta = Safetensors.readMetadata(model);
                 assertEquals(hp.get(k), Json.MAPPER.readTree(meta.get(CheckpointMetadata.HPARAMS)),
                         "the trainer received the status's values: " + model);

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.pbtnas.core.contract.TrainerContract;
 import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.json.Json;
+import io.pbtnas.core.layout.Retention;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.model.StepTimeout;
@@ -104,7 +105,7 @@ public final class PodFactory {
                     // `pbtnas verify` (the main container) found its outputs valid: a result counts only then.
                     .withInitContainers(init)
                     .addToInitContainers(main.build())
-                    .withContainers(verifyContainer(search, train, mount, trainer))
+                    .withContainers(verifyContainer(search, spec, train, mount, trainer))
                     // spec.trainer.stepTimeout bounds the whole step; the kubelet fails the pod (DeadlineExceeded).
                     .withActiveDeadlineSeconds(StepTimeout.seconds(trainer.stepTimeout()).isPresent()
                             ? StepTimeout.seconds(trainer.stepTimeout()).getAsLong() : null)
@@ -113,20 +114,40 @@ public final class PodFactory {
         return PodSecurity.apply(pod, config, List.of(SEARCH_DIR, MIX, VERIFY));
     }
 
-    /** {@code pbtnas verify} on the step's output directory: the trainer contract's output checks. */
-    private Container verifyContainer(PbtNasSearch search, Action.Train train, String mount, TrainerSpec trainer) {
+    /**
+     * {@code pbtnas verify} on the step's output directory: the trainer contract's output checks; then,
+     * with storage.keepGenerations, it deletes this member's step folders that the search's persisted
+     * status no longer needs ({@link Retention}): the operator has no volume, each member pod prunes its slot.
+     */
+    private Container verifyContainer(PbtNasSearch search, SearchSpec spec, Action.Train train, String mount,
+                                      TrainerSpec trainer) {
+        List<String> args = new ArrayList<>(List.of("verify", "--dir", MixCommandLine.onVolume(mount,
+                train.outputDir()), "--genome", train.genome().toJson(), "--epoch", Integer.toString(train.epochTo()),
+                "--termination-log", TERMINATION_LOG));
+        for (String folder : prunable(search.getStatus(), spec, train.member())) {
+            args.add("--prune");
+            args.add(MixCommandLine.onVolume(mount, folder));
+        }
         return new ContainerBuilder()
                 .withName(VERIFY)
                 .withImage(config.image())
                 .withImagePullPolicy(trainer.imagePullPolicy())
                 .withCommand(MixCommandLine.command())
-                .withArgs("verify", "--dir", MixCommandLine.onVolume(mount, train.outputDir()),
-                        "--genome", train.genome().toJson(), "--epoch", Integer.toString(train.epochTo()),
-                        "--termination-log", TERMINATION_LOG)
+                .withArgs(args)
                 .withVolumeMounts(volumeMount(search))
                 .withTerminationMessagePath(TERMINATION_LOG)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .build();
+    }
+
+    /** The member's step folders the persisted status allows deleting (none without keepGenerations). */
+    static List<String> prunable(SearchStatus persisted, SearchSpec spec, int member) {
+        Integer keep = spec.storage() == null ? null : spec.storage().keepGenerations();
+        if (keep == null || keep < 1 || persisted == null
+                || persisted.members().stream().noneMatch(m -> m.id() != null && m.id() == member)) {
+            return List.of();
+        }
+        return Retention.prunable(persisted, keep, member);
     }
 
     /**

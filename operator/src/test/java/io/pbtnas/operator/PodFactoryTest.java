@@ -12,6 +12,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.pbtnas.core.engine.Action;
+import io.pbtnas.core.engine.Decision;
+import io.pbtnas.core.engine.Engine;
+import io.pbtnas.core.engine.MemberResult;
+import io.pbtnas.core.layout.Retention;
 import io.pbtnas.core.engine.MixPlan;
 import io.pbtnas.core.engine.Seeds;
 import io.pbtnas.core.model.BestMember;
@@ -85,7 +89,7 @@ class PodFactoryTest {
         assertEquals("/dev/termination-log", c.getTerminationMessagePath());
         Map<String, String> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
         assertEquals("/data/members/3/gen-0/model.safetensors", env.get("PBTNAS_INPUT"));
-        assertEquals("/data/members/3/gen-1", env.get("PBTNAS_OUTPUT_DIR"));
+        assertEquals("/data/members/3/gen-1/attempt-2", env.get("PBTNAS_OUTPUT_DIR"));
         assertEquals("1", env.get("PBTNAS_EPOCH_FROM"));
         assertEquals("2", env.get("PBTNAS_EPOCH_TO"));
         assertEquals("{\"cell0\":\"skip\"}", env.get("PBTNAS_GENOME"));
@@ -153,7 +157,7 @@ class PodFactoryTest {
         assertTrue(dir.getSecurityContext().getRunAsNonRoot());
         Container trainer = init.get(1);
         assertEquals("ns1/fm-0123abcd", trainer.getVolumeMounts().get(0).getSubPath());
-        assertEquals("/data/members/2/gen-0", env(trainer).get("PBTNAS_OUTPUT_DIR"));
+        assertEquals("/data/members/2/gen-0/attempt-0", env(trainer).get("PBTNAS_OUTPUT_DIR"));
     }
 
     static MixPlan plan() {
@@ -185,9 +189,66 @@ class PodFactoryTest {
         assertEquals(PodFactory.VERIFY, verify.getName());
         assertEquals("pbtnas/operator:9", verify.getImage());
         assertEquals(List.of("pbtnas"), verify.getCommand());
-        assertEquals(List.of("verify", "--dir", "/data/members/3/gen-1", "--genome", "{\"cell0\":\"skip\"}",
+        assertEquals(List.of("verify", "--dir", "/data/members/3/gen-1/attempt-0", "--genome", "{\"cell0\":\"skip\"}",
                 "--epoch", "2", "--termination-log", "/dev/termination-log"), verify.getArgs());
         assertEquals(PodFactory.TRAINER, pod.getMetadata().getAnnotations().get("kubectl.kubernetes.io/default-container"));
+    }
+
+    @Test
+    void eachAttemptsPodWritesAndVerifiesItsOwnDirectory() {
+        // A retried step: attempt 0's pod may still be in its grace period, writing, when attempt 1 starts.
+        PodFactory factory = new PodFactory(CONFIG);
+        Genome genome = new Genome(Map.of("cell0", "skip"));
+        String input = "members/3/gen-0/attempt-1/model.safetensors"; // the attempt that counted in generation 0
+        Pod first = factory.memberPod(search(), spec(), new Action.Train(3, 1, 0, 1, 2, genome, input, null));
+        Pod retry = factory.memberPod(search(), spec(), new Action.Train(3, 1, 1, 1, 2, genome, input, null));
+        assertEquals("/data/members/3/gen-1/attempt-0", env(trainer(first)).get("PBTNAS_OUTPUT_DIR"));
+        assertEquals("/data/members/3/gen-1/attempt-1", env(trainer(retry)).get("PBTNAS_OUTPUT_DIR"));
+        assertEquals("/data/members/3/gen-1/attempt-1", retry.getSpec().getContainers().get(0).getArgs().get(2),
+                "verify checks the retry's own outputs");
+        assertEquals("/data/members/3/gen-0/attempt-1/model.safetensors", env(trainer(retry)).get("PBTNAS_INPUT"));
+    }
+
+    @Test
+    void withKeepGenerationsEachMemberPodPrunesItsSlotsFoldersThePersistedStatusNoLongerNeeds() {
+        SearchSpec base = spec();
+        SearchSpec spec = new SearchSpec(base.strategy(), 4, 5, base.epochsPerGeneration(), base.objective(),
+                base.seed(), base.selection(), base.mixing(), base.searchSpace(), base.trainer(),
+                new StorageSpec(new PvcRef("ckpt"), null, 1), 4, base.failurePolicy(), base.explore(),
+                base.schedule());
+        // The persisted status after three generations (everyone succeeds), generation 3 starting.
+        Decision d = Engine.decide(spec, null, List.of());
+        for (int g = 0; g < 3; g++) {
+            List<MemberResult> results = d.actions().stream().map(a -> (Action.Train) a)
+                    .map(t -> MemberResult.succeeded(t.member(), t.generation(), t.attempt(), 0.1 * t.member()))
+                    .toList();
+            d = Engine.decide(spec, d.status(), results);
+        }
+        PbtNasSearch search = search();
+        search.setStatus(d.status());
+        boolean pruned = false;
+        for (Action a : d.actions()) {
+            Action.Train t = (Action.Train) a;
+            Pod pod = new PodFactory(CONFIG).memberPod(search, spec, t);
+            List<String> args = pod.getSpec().getContainers().get(0).getArgs();
+            List<String> expected = Retention.prunable(d.status(), 1, t.member()).stream()
+                    .map(f -> "/data/" + f).toList();
+            List<String> given = new java.util.ArrayList<>();
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i).equals("--prune")) {
+                    given.add(args.get(i + 1));
+                }
+            }
+            assertEquals(expected, given, "member " + t.member());
+            given.forEach(f -> assertTrue(f.startsWith("/data/members/" + t.member() + "/gen-"), f));
+            String input = t.inputCheckpoint() == null ? "" : "/data/" + t.inputCheckpoint();
+            given.forEach(f -> assertFalse(input.startsWith(f + "/"), f + " is the step's own input"));
+            pruned |= !given.isEmpty();
+        }
+        assertTrue(pruned, "generations 0 and 1 are no longer needed by most members");
+        // Without keepGenerations nothing is pruned.
+        Pod plain = new PodFactory(CONFIG).memberPod(search, spec(), (Action.Train) d.actions().get(0));
+        assertFalse(plain.getSpec().getContainers().get(0).getArgs().contains("--prune"));
     }
 
     static Map<String, String> env(Container c) {

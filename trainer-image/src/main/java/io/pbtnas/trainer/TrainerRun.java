@@ -192,7 +192,8 @@ public final class TrainerRun {
         if (cfg.outputDir().isPresent()) {
             Path file = cfg.outputDir().get().resolve(METRICS_FILE);
             try {
-                AtomicFiles.writeString(file, json + "\n");
+                // Created once, like the checkpoint: another run of this attempt cannot replace it.
+                AtomicFiles.createString(file, json + "\n");
             } catch (IOException e) {
                 throw new TrainingFailedException("cannot write " + file + ": " + e.getMessage(), e);
             }

@@ -1,6 +1,7 @@
 package io.pbtnas.cli.local;
 
 import io.pbtnas.core.layout.AtomicFiles;
+import io.pbtnas.core.safetensors.NoReplace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ import java.util.stream.Stream;
  * The trainer processes this run started. Each one's pid and start time is
  * also kept in {@code <dir>/running/}, so that a run resumed after a SIGKILL
  * can end trainers its dead predecessor left behind (a user's trainer has no
- * watchdog) before starting the same members again.
+ * watchdog) before starting the same members again. A user's trainer starts only once its
+ * pid file is written (see {@link TrainerCommand#gatedArgv}), so none runs unrecorded.
  */
 public final class Children {
     private final Path runningDir;
@@ -79,12 +81,16 @@ public final class Children {
         }
         int killed = 0;
         try (Stream<Path> files = Files.list(runningDir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+            // A pid file still under its temporary name: the run was killed between writing and renaming it.
+            for (Path f : files.filter(p -> p.toString().endsWith(".pid") || (AtomicFiles.isTemporary(p)
+                    && p.getFileName().toString().contains(".pid" + NoReplace.TEMP_INFIX))).toList()) {
                 String[] parts = Files.readString(f, StandardCharsets.UTF_8).trim().split(" ");
                 Optional<ProcessHandle> h = parsePid(parts[0]).flatMap(ProcessHandle::of);
                 // The start time guards against a recycled pid belonging to someone else.
                 if (h.isPresent() && parts.length > 1
                         && h.get().info().startInstant().map(Instant::toString).orElse("").equals(parts[1])) {
+                    // Descendants first: a compound trainer command runs under a shell.
+                    h.get().descendants().forEach(ProcessHandle::destroyForcibly);
                     h.get().destroyForcibly();
                     try {
                         h.get().onExit().get(10, TimeUnit.SECONDS);

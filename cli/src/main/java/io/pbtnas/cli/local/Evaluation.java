@@ -47,17 +47,18 @@ public final class Evaluation {
         }
     }
 
-    private static final Pattern MEMBER_DIR = Pattern.compile("members/(\\d+)/gen-(\\d+)$");
+    private static final Pattern MEMBER_DIR = Pattern.compile("members/(\\d+)/gen-(\\d+)(/attempt-(\\d+))?$");
 
     /**
      * Finds the checkpoint and its context: {@code path} may be a best/ folder, a
-     * members/M/gen-G folder, or a .safetensors file. Task settings come from
+     * members/M/gen-G folder (the attempt that counted there, from the search's status), one of its
+     * attempt-A folders (only the one that counted), or a .safetensors file (evaluated as it is). Task settings come from
      * best/task.json or, for a member, from the work directory's search.json; genome and
      * search space from best/'s files, else from the checkpoint's own metadata.
      * Throws IllegalArgumentException for anything that is not a readable checkpoint.
      */
     public static Target locate(Path path) throws IOException {
-        Path model = Files.isDirectory(path) ? path.resolve(CheckpointLayout.MODEL) : path;
+        Path model = Files.isDirectory(path) ? CountedAttempt.model(path) : path;
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException(path + ": no " + CheckpointLayout.MODEL + " here; give an exported "
                     + "best/ folder, a members/<m>/gen-<g>/ folder, or a .safetensors file");

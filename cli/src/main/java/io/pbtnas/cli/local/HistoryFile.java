@@ -16,9 +16,12 @@ import java.util.Map;
 
 /**
  * history.json on the volume: the lineage (who replaced whom, with which genes, from which parents), scores,
+ * the checkpoint that counted for each member and generation,
  * each member's hyperparameter values per step and, for the asynchronous schedule, the arrival log.
  */
 public final class HistoryFile {
+    /** The key of member → generation → the checkpoint that counted. */
+    public static final String CHECKPOINTS = "checkpoints";
     private HistoryFile() {
     }
 
@@ -64,6 +67,17 @@ public final class HistoryFile {
         if (!status.arrivals().isEmpty()) {
             out.put("arrivals", status.arrivals()); // asynchronous: results in the order applied, with verdicts
         }
+        Map<String, Object> checkpoints = new LinkedHashMap<>();
+        for (MemberStatus m : status.members().stream().sorted(Comparator.comparingInt(MemberStatus::id)).toList()) {
+            Map<String, String> byGeneration = new LinkedHashMap<>();
+            for (int g = 0; g < m.stepsDone(); g++) {
+                int gen = g;
+                m.checkpointAt(g).ifPresent(c -> byGeneration.put(Integer.toString(gen), c));
+            }
+            checkpoints.put(Integer.toString(m.id()), byGeneration);
+        }
+        // Member → generation → the checkpoint that counted (its attempt's folder): what eval and mixes use.
+        out.put(CHECKPOINTS, checkpoints);
         if (status.best() != null) {
             out.put("best", status.best());
         }

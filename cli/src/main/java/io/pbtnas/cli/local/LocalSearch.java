@@ -9,6 +9,7 @@ import io.pbtnas.core.engine.Decision;
 import io.pbtnas.core.engine.Engine;
 import io.pbtnas.core.engine.MemberResult;
 import io.pbtnas.core.layout.CheckpointLayout;
+import io.pbtnas.core.layout.Retention;
 import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
@@ -77,15 +78,20 @@ public final class LocalSearch {
         WorkDir dir = settings.dir();
         CheckpointLayout layout = dir.layout();
         int reaped = children.reapOrphans();
+        int swept = StrayFiles.sweep(dir.root());
         Optional<SearchStatus> loaded = dir.loadStatus();
         listener.started(settings.name(), dir.root(), spec.population(), spec.generations(), settings.parallel(),
                 settings.threads(), loaded.isPresent());
         if (reaped > 0) {
             listener.note("ended " + reaped + " trainer process(es) left running by the interrupted run");
         }
+        if (swept > 0) {
+            listener.note("removed " + swept + " temporary file(s) the interrupted run left unfinished");
+        }
         SearchStatus status = loaded.orElse(null);
         int reported = status == null || status.generation() == null ? -1 : status.generation() - 1;
         List<MemberResult> fresh = new ArrayList<>();
+        String pruned = null;
         Map<Key, Future<MemberResult>> running = new HashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(settings.parallel(), r -> {
             Thread t = new Thread(r, "member");
@@ -102,6 +108,7 @@ public final class LocalSearch {
                 fresh.clear();
                 status = d.status();
                 dir.saveStatus(status);
+                pruned = prune(status, pruned);
                 HistoryFile.write(layout, settings.name(), status);
                 AtomicFiles.writeString(dir.report(), HtmlReport.render(StatusView.report(settings.name(), spec,
                         status)));
@@ -163,6 +170,27 @@ public final class LocalSearch {
                 children.stopAll();
             }
         }
+    }
+
+    /**
+     * storage.keepGenerations: deletes the step folders the persisted status no longer needs
+     * ({@link Retention}), when what they depend on moved; returns what the folders were pruned for.
+     */
+    private String prune(SearchStatus status, String prunedFor) throws IOException {
+        Integer keep = settings.spec().storage() == null ? null : settings.spec().storage().keepGenerations();
+        String horizon = Retention.horizon(status);
+        if (keep == null || horizon.equals(prunedFor)) {
+            return prunedFor;
+        }
+        int deleted = 0;
+        for (String folder : Retention.prunable(status, keep)) {
+            deleted += FileTrees.delete(settings.dir().layout().resolve(folder)) ? 1 : 0;
+        }
+        if (deleted > 0) {
+            listener.note("storage.keepGenerations " + keep + ": deleted " + deleted + " step folder(s) no longer "
+                    + "needed");
+        }
+        return horizon;
     }
 
     private int stopped() {

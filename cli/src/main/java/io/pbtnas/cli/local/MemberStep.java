@@ -36,9 +36,13 @@ final class MemberStep {
     }
 
     MemberResult run(Action.Train t) throws IOException, InterruptedException {
-        Path outputDir = layout.memberDir(t.member(), t.generation());
+        Path outputDir = layout.resolve(t.outputDir());
         TrainerJob job = new TrainerJob(t.attempt(), outputDir, TrainerContract.train(spec, t,
                 relative -> layout.resolve(relative).toString(), TrainerJob.terminationLog(outputDir).toString()));
+        // This run starts each attempt once, and complete outputs of an earlier run were taken as they
+        // are (finishedOnDisk): what is here is a partial step of an interrupted run, whose trainer was
+        // ended at the start (reapOrphans). It never counted; clear it, as its publishes never replace.
+        FileTrees.delete(outputDir);
         listener.memberStarted(job);
         if (t.mix() != null) {
             try {
@@ -95,7 +99,7 @@ final class MemberStep {
 
     /** The outputs of step {@code t}, when they pass the contract's checks; else IllegalArgumentException. */
     static TrainerOutput.Verified verified(CheckpointLayout layout, Action.Train t) {
-        return TrainerOutput.verify(layout.memberDir(t.member(), t.generation()), t.genome(), t.epochTo());
+        return TrainerOutput.verify(layout.resolve(t.outputDir()), t.genome(), t.epochTo());
     }
 
     /** The score of a step finished before an interruption, when its outputs pass every check. */

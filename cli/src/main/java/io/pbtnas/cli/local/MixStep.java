@@ -10,6 +10,7 @@ import io.pbtnas.core.safetensors.SafetensorsReader;
 import io.pbtnas.core.space.SearchSpace;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -64,7 +65,16 @@ public record MixStep(CheckpointLayout layout, MixPlan plan, SearchSpace space) 
             Files.delete(output);
         }
         Files.createDirectories(output.getParent());
-        ShrinkPerturb.mix(parent, donor, plan, space, output);
+        try {
+            ShrinkPerturb.mix(parent, donor, plan, space, output);
+        } catch (FileAlreadyExistsException e) {
+            // Another run of this mix (a retried init container beside a slow one) published first; the
+            // plan is deterministic, so its complete file is the same child.
+            if (readable(output)) {
+                return new Result(output, true);
+            }
+            throw e;
+        }
         return new Result(output, false);
     }
 

@@ -37,6 +37,22 @@ public record TrainerCommand(List<String> argv, boolean builtIn) {
         return new TrainerCommand(List.of("/bin/sh", "-c", simple ? execed(commandLine) : commandLine), false);
     }
 
+    /**
+     * The command as the local driver starts it for a search step. A user's program waits, in its
+     * shell, for one line on standard input, which the driver writes only once the process's pid file
+     * is on disk: a driver killed in between leaves a shell that sees end of file and exits, never a
+     * trainer that runs unrecorded (a resumed run ends the recorded ones). The built-in trainer needs
+     * no gate: its watchdog ends it when the driver dies.
+     */
+    public List<String> gatedArgv() {
+        if (builtIn) {
+            return argv;
+        }
+        List<String> gated = new ArrayList<>(argv);
+        gated.set(gated.size() - 1, "read _pbtnas_go || exit 143\n" + argv.get(argv.size() - 1));
+        return List.copyOf(gated);
+    }
+
     /** Leading assignments (VAR=x prog) go before exec: "exec VAR=x prog" would look for a program "VAR=x". */
     private static String execed(String commandLine) {
         Matcher m = ASSIGNMENTS.matcher(commandLine);

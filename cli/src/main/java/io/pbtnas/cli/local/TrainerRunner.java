@@ -44,7 +44,7 @@ public final class TrainerRunner {
         Files.createDirectories(logDir);
         String name = "member-" + job.member() + "-gen-" + job.generation() + "-attempt-" + job.attempt();
         Path log = logDir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command.argv());
+        ProcessBuilder pb = new ProcessBuilder(command.gatedArgv());
         // Contract variables of our own environment (a user's shell) must not leak into the trainer's.
         pb.environment().keySet().removeAll(TrainerContract.VARIABLES);
         pb.environment().putAll(environment.forStep(job.step()));
@@ -57,6 +57,13 @@ public final class TrainerRunner {
             if (!children.add(p, name)) {
                 p.waitFor();
                 return new Exit(130, "stopped", log, 0);
+            }
+            // Recorded in running/: let it start (see TrainerCommand.gatedArgv).
+            try {
+                p.getOutputStream().write('\n');
+                p.getOutputStream().flush();
+            } catch (IOException ended) {
+                // It already ended (the built-in trainer may fail at once); its exit code says how.
             }
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8))) {

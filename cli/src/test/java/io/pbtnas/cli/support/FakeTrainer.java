@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  * real DJL trainer is covered by the end-to-end test): one small tensor per gene
  * plus a shared head, "training" nudges them by a fixed rule, the score is a
  * function of the weights, so results depend on the whole lineage. Sleeps
- * FAKE_TRAINER_SLEEP_MS so a test can kill a run in the middle of a generation.
+ * FAKE_TRAINER_SLEEP_MS so a test can kill a run in the middle of a generation. FAKE_TRAINER_FAIL_ONCE_MEMBER
+ * fails that member's first attempt of generation 0 (and, with FAKE_TRAINER_LATE_WRITE_MS, leaves a process
+ * behind that writes garbage into that attempt's output folder later).
  */
 public final class FakeTrainer {
     private FakeTrainer() {
@@ -38,6 +40,26 @@ public final class FakeTrainer {
                 && env.get("FAKE_TRAINER_FAIL_MEMBER").equals(env.get("PBTNAS_MEMBER"))) {
             System.err.println("fake trainer: failing on purpose");
             System.exit(1);
+        }
+        if (env.containsKey("FAKE_TRAINER_FAIL_ONCE_MEMBER")
+                && env.get("FAKE_TRAINER_FAIL_ONCE_MEMBER").equals(env.get("PBTNAS_MEMBER"))
+                && "0".equals(env.get("PBTNAS_GENERATION"))) {
+            Path marker = out.toAbsolutePath().getParent().resolve(".fake-trainer-failed-once");
+            if (!Files.exists(marker)) {
+                Files.createDirectories(out);
+                Files.writeString(marker, "");
+                // A trainer that is still writing after its attempt was given up (a pod in its grace
+                // period): it replaces whatever is in its output folder, the way torch.save would.
+                long late = Long.parseLong(env.getOrDefault("FAKE_TRAINER_LATE_WRITE_MS", "0"));
+                if (late > 0) {
+                    new ProcessBuilder("/bin/sh", "-c", "sleep " + late / 1000.0 + "; printf 'late garbage' > '"
+                            + out.toAbsolutePath().resolve("model.safetensors") + "'")
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                }
+                System.err.println("fake trainer: failing the first attempt on purpose");
+                System.exit(1);
+            }
         }
         LinkedHashMap<String, Tensor> in = input == null ? new LinkedHashMap<>() : Safetensors.readAll(Path.of(input));
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();

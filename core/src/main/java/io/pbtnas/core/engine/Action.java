@@ -27,9 +27,12 @@ public sealed interface Action {
             this(member, generation, attempt, epochFrom, epochTo, genome, inputCheckpoint, mix, Map.of());
         }
 
-        /** Where the trainer writes model.safetensors and metrics.json, relative to the search root. */
+        /**
+         * Where this attempt's trainer writes model.safetensors and metrics.json, relative to the search
+         * root: its own directory, so no other attempt of the step can overwrite its files or it theirs.
+         */
         public String outputDir() {
-            return CheckpointLayout.relativeMemberDir(member, generation);
+            return CheckpointLayout.relativeAttemptDir(member, generation, attempt);
         }
     }
 

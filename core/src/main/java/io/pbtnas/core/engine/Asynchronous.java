@@ -1,6 +1,5 @@
 package io.pbtnas.core.engine;
 
-import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.core.model.Arrival;
 import io.pbtnas.core.model.BestMember;
 import io.pbtnas.core.model.FailurePolicy;
@@ -84,7 +83,7 @@ final class Asynchronous {
             byId.put(m.id(), failed); // otherwise Failed: the last step, or waiting for a child
             return new Arrival(m.id(), k, r.attempt(), null, Arrival.Verdict.FAILED, null);
         }
-        MemberStatus done = m.withScore(r.score(), CheckpointLayout.relativeModel(m.id(), k));
+        MemberStatus done = m.withScore(r.score(), k, r.attempt());
         byId.put(m.id(), done);
         if (k + 1 >= spec.generations()) {
             return new Arrival(m.id(), k, r.attempt(), r.score(), Arrival.Verdict.LAST, null);
@@ -231,7 +230,7 @@ final class Asynchronous {
             if (!ranking.isEmpty() && ranking.get(0).replacedAt().stream().noneMatch(j -> j > finished)) {
                 MemberStatus top = ranking.get(0);
                 best = new BestMember(top.id(), top.scoreAt(finished).orElseThrow(), top.genome(),
-                        CheckpointLayout.relativeModel(top.id(), finished), finished);
+                        top.checkpointAt(finished).orElseThrow(), finished);
             }
         }
         if (!over) {
@@ -246,7 +245,7 @@ final class Asynchronous {
         }
         MemberStatus top = ranking.get(0);
         best = new BestMember(top.id(), top.scoreAt(last).orElseThrow(), top.genome(),
-                CheckpointLayout.relativeModel(top.id(), last), last);
+                top.checkpointAt(last).orElseThrow(), last);
         return new SearchStatus(Phase.COMPLETE, last, best, out, s.conditions(), s.observedGeneration(),
                 "search complete: member " + top.id() + " scored " + best.score(), log);
     }

@@ -116,7 +116,7 @@ public final class Engine {
             }
             boolean ok = r.outcome() == Outcome.SUCCEEDED && r.score() != null && Double.isFinite(r.score());
             if (ok) {
-                byId.put(m.id(), m.withScore(r.score(), CheckpointLayout.relativeModel(m.id(), g)));
+                byId.put(m.id(), m.withScore(r.score(), g, r.attempt()));
                 continue;
             }
             String why = r.outcome() == Outcome.SUCCEEDED
@@ -152,7 +152,7 @@ public final class Engine {
         }
         MemberStatus top = ranking.get(0);
         BestMember best = new BestMember(top.id(), top.scoreAt(g).orElseThrow(), top.genome(),
-                CheckpointLayout.relativeModel(top.id(), g), g);
+                top.checkpointAt(g).orElseThrow(), g);
         // >= rather than ==: spec.generations may be lowered mid-search (it is mutable); the search
         // then ends at the generation it has reached instead of running forever.
         if (g >= spec.generations() - 1) {
@@ -233,22 +233,32 @@ public final class Engine {
                 continue;
             }
             int g = async ? m.stepsDone() : s.generation(); // the step this member trains
-            Optional<MixPlan> mix = mixPlan(m, g);
+            Optional<MixPlan> mix = mixPlan(s, m, g);
+            // Its own previous step's files: the attempt that counted there, never just "the latest".
             String input = mix.map(MixPlan::output)
-                    .orElse(g == 0 || m.startedAt(g).isPresent() ? null : CheckpointLayout.relativeModel(m.id(), g - 1));
+                    .orElse(g == 0 || m.startedAt(g).isPresent() ? null : m.checkpointAt(g - 1).orElseThrow());
             out.add(new Action.Train(m.id(), g, m.attempts(), g * epochs, (g + 1) * epochs, new Genome(m.genome()),
                     input, mix.orElse(null), m.hparamsAt(g)));
         }
         return out;
     }
 
-    /** The plan that built this member's network for generation g, rebuilt from its lineage entry. */
-    public static Optional<MixPlan> mixPlan(MemberStatus m, int g) {
+    /**
+     * The plan that built this member's network for generation g, rebuilt from its lineage entry: the
+     * parents' checkpoints are those of the attempts that counted for them at g - 1.
+     */
+    public static Optional<MixPlan> mixPlan(SearchStatus s, MemberStatus m, int g) {
         return m.startedAt(g).filter(e -> e.kind() != LineageEntry.Kind.INITIAL).map(e -> new MixPlan(
                 e.parent(), e.donor(), e.swappedGenes() == null ? List.of() : e.swappedGenes(),
                 e.shrink(), e.perturb(), e.seed(),
-                CheckpointLayout.relativeModel(e.parent(), g - 1), CheckpointLayout.relativeModel(e.donor(), g - 1),
+                counted(s, e.parent(), g - 1), counted(s, e.donor(), g - 1),
                 CheckpointLayout.relativeInput(m.id(), g), e.resampledGenes()));
+    }
+
+    private static String counted(SearchStatus s, int member, int generation) {
+        return s.member(member).checkpointAt(generation).orElseThrow(() -> new IllegalStateException(
+                "member " + member + " has no checkpoint that counts for generation " + generation
+                        + ", yet a child was planned from it"));
     }
 
     private static SearchStatus failed(SearchStatus current, String reason, String message) {

@@ -1,6 +1,7 @@
 package io.pbtnas.core.layout;
 
 import io.pbtnas.core.safetensors.Fsync;
+import io.pbtnas.core.safetensors.NoReplace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,18 +10,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
-/** Small files (metrics.json, genome.json, history.json) written the checkpoint way: temp, fsync, rename. */
+/**
+ * Small files written the checkpoint way: temp, fsync, rename. Two kinds: a step's outputs
+ * (metrics.json beside its checkpoint) are {@linkplain #create created} once and never replaced;
+ * the driver's own documents (status.json, report.html, history.json, best/) are
+ * {@linkplain #writeString rewritten} whole, each version complete.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** Replaces {@code target} with {@code text} atomically (a driver's document). */
     public static void writeString(Path target, String text) throws IOException {
         write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
     public static void write(Path target, byte[] bytes) throws IOException {
+        publish(target, bytes, true);
+    }
+
+    /**
+     * Writes {@code target} once: FileAlreadyExistsException, and the existing file untouched, when it
+     * exists (a step's output: another run of the same step published first).
+     */
+    public static void createString(Path target, String text) throws IOException {
+        publish(target, text.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    private static void publish(Path target, byte[] bytes, boolean replace) throws IOException {
         Path abs = target.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         Path temp = tempFor(abs);
@@ -32,7 +50,11 @@ public final class AtomicFiles {
                 }
                 ch.force(true);
             }
-            Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (replace) {
+                Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                NoReplace.publish(temp, abs);
+            }
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -56,9 +78,12 @@ public final class AtomicFiles {
         Fsync.directory(abs.getParent());
     }
 
-    // A random suffix: two writers of the same target (a retried pod beside a slow one) never share a temp file.
+    /** Whether {@code file} is a temporary file of one of these writers or SafetensorsWriter. */
+    public static boolean isTemporary(Path file) {
+        return NoReplace.isTemporary(file);
+    }
+
     private static Path tempFor(Path abs) {
-        return abs.resolveSibling("." + abs.getFileName() + ".tmp-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        return NoReplace.tempFor(abs);
     }
 }

@@ -5,9 +5,11 @@ import java.util.Objects;
 
 /**
  * Where everything of one search lives on the shared volume:
- * {@code <volume>/<namespace>/<search>-<uid8>/} holding {@code members/<m>/gen-<g>/} (the trainer's
- * model.safetensors and metrics.json, and input.safetensors for a mixed child), {@code best/}
- * and {@code history.json}. Status records paths relative to the root, so a volume can be
+ * {@code <volume>/<namespace>/<search>-<uid8>/} holding {@code members/<m>/gen-<g>/} (input.safetensors
+ * for a mixed child, and {@code attempt-<a>/} per attempt with that attempt's model.safetensors and
+ * metrics.json), {@code best/} and {@code history.json}. Attempts never share a directory, so a
+ * retried step cannot overwrite, or be overwritten by, an earlier attempt still writing; the status
+ * records which attempt's files count. Status records paths relative to the root, so a volume can be
  * mounted anywhere.
  */
 public record CheckpointLayout(Path root) {
@@ -18,6 +20,14 @@ public record CheckpointLayout(Path root) {
     public static final String GENOME = "genome.json";
     public static final String SEARCH_SPACE = "search-space.json";
     public static final String HISTORY = "history.json";
+    public static final String MEMBERS = "members";
+    public static final String GEN_PREFIX = "gen-";
+    public static final String ATTEMPT_PREFIX = "attempt-";
+    /**
+     * The attempt recorded for a step that a version without attempt directories finished: its files
+     * are directly in {@code members/<m>/gen-<g>/}, so a search started before the change resumes.
+     */
+    public static final int LEGACY_ATTEMPT = -1;
 
     public CheckpointLayout {
         Objects.requireNonNull(root, "root");
@@ -31,19 +41,21 @@ public record CheckpointLayout(Path root) {
         return new CheckpointLayout(volume.resolve(namespace).resolve(search + "-" + uid.substring(0, 8)));
     }
 
+    /** Where member m's step g lives: every attempt's directory and the mixed child's input. */
     public Path memberDir(int member, int generation) {
         return root.resolve(relativeMemberDir(member, generation));
     }
 
-    public Path model(int member, int generation) {
-        return root.resolve(relativeModel(member, generation));
+    /** Where attempt a of member m's step g writes model.safetensors and metrics.json. */
+    public Path attemptDir(int member, int generation, int attempt) {
+        return root.resolve(relativeAttemptDir(member, generation, attempt));
     }
 
-    public Path metrics(int member, int generation) {
-        return root.resolve(relativeMetrics(member, generation));
+    public Path model(int member, int generation, int attempt) {
+        return root.resolve(relativeModel(member, generation, attempt));
     }
 
-    /** The mixed child a replaced member starts generation g from. */
+    /** The mixed child a replaced member starts generation g from (one per step, shared by its attempts). */
     public Path input(int member, int generation) {
         return root.resolve(relativeInput(member, generation));
     }
@@ -81,15 +93,28 @@ public record CheckpointLayout(Path root) {
         if (member < 0 || generation < 0) {
             throw new IllegalArgumentException("member and generation must be >= 0, got " + member + ", " + generation);
         }
-        return "members/" + member + "/gen-" + generation;
+        return MEMBERS + "/" + member + "/" + GEN_PREFIX + generation;
     }
 
-    public static String relativeModel(int member, int generation) {
-        return relativeMemberDir(member, generation) + "/" + MODEL;
+    /**
+     * {@code members/<m>/gen-<g>/attempt-<a>}; {@link #LEGACY_ATTEMPT} is {@code members/<m>/gen-<g>}
+     * itself, where steps finished by versions before attempt directories left their files.
+     */
+    public static String relativeAttemptDir(int member, int generation, int attempt) {
+        if (attempt < LEGACY_ATTEMPT) {
+            throw new IllegalArgumentException("attempt must be >= 0 (or " + LEGACY_ATTEMPT + " for a step written "
+                    + "before attempt directories), got " + attempt);
+        }
+        String gen = relativeMemberDir(member, generation);
+        return attempt == LEGACY_ATTEMPT ? gen : gen + "/" + ATTEMPT_PREFIX + attempt;
     }
 
-    public static String relativeMetrics(int member, int generation) {
-        return relativeMemberDir(member, generation) + "/" + METRICS;
+    public static String relativeModel(int member, int generation, int attempt) {
+        return relativeAttemptDir(member, generation, attempt) + "/" + MODEL;
+    }
+
+    public static String relativeMetrics(int member, int generation, int attempt) {
+        return relativeAttemptDir(member, generation, attempt) + "/" + METRICS;
     }
 
     public static String relativeInput(int member, int generation) {

@@ -3,6 +3,7 @@ package io.pbtnas.core.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.pbtnas.core.layout.CheckpointLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ public record MemberStatus(
         List<Integer> failedAt,
         @JsonPropertyDescription("How the slot got each of its networks.")
         List<LineageEntry> lineage,
-        @JsonPropertyDescription("Latest checkpoint written by this member, relative to the search root.")
+        @JsonPropertyDescription("Latest checkpoint that counts for this member, relative to the search root.")
         String checkpoint,
         @JsonPropertyDescription("Failed attempts in the current generation (the next attempt number).")
         Integer attempts,
@@ -36,13 +37,24 @@ public record MemberStatus(
         @SchemaFrom(type = com.fasterxml.jackson.databind.JsonNode.class) // a list of objects name → number | string
         @JsonPropertyDescription("Hyperparameter values this slot trained with at each step: entry k is the "
                 + "object name → value of step k (the PBT policy log). Empty without hyperparameters.")
-        List<Map<String, Object>> hparams) {
+        List<Map<String, Object>> hparams,
+        @JsonPropertyDescription("For each entry of scores (same order), the attempt whose files count: "
+                + "members/<id>/gen-<g>/attempt-<a>/; -1 for a step finished before attempts had their own "
+                + "directories (its files are in members/<id>/gen-<g>/).")
+        List<Integer> checkpointAttempts) {
 
     /** A member without hyperparameters. */
     public MemberStatus(Integer id, Map<String, String> genome, List<Double> scores, List<Integer> replacedAt,
                         List<Integer> failedAt, List<LineageEntry> lineage, String checkpoint, Integer attempts,
                         MemberState state, String message) {
-        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, null);
+        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, null, null);
+    }
+
+    /** A member whose steps (if any) were all written before attempt directories (see checkpointAttempts). */
+    public MemberStatus(Integer id, Map<String, String> genome, List<Double> scores, List<Integer> replacedAt,
+                        List<Integer> failedAt, List<LineageEntry> lineage, String checkpoint, Integer attempts,
+                        MemberState state, String message, List<Map<String, Object>> hparams) {
+        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, hparams, null);
     }
 
     public MemberStatus {
@@ -53,6 +65,15 @@ public record MemberStatus(
         genome = genome == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(genome));
         hparams = hparams == null ? List.of() : hparams.stream()
                 .map(v -> java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(v))).toList();
+        // Absent in a status written before attempts had directories: every step so far left its files
+        // in members/<id>/gen-<g>/, which the legacy attempt names.
+        checkpointAttempts = checkpointAttempts == null
+                ? java.util.Collections.nCopies(scores.size(), CheckpointLayout.LEGACY_ATTEMPT)
+                : List.copyOf(checkpointAttempts);
+        if (checkpointAttempts.size() != scores.size()) {
+            throw new IllegalArgumentException("member " + id + ": checkpointAttempts has "
+                    + checkpointAttempts.size() + " entries but scores has " + scores.size() + "; they pair up");
+        }
     }
 
     /** The hyperparameter values of step k (empty when the search has none or the slot never reached k). */
@@ -73,16 +94,21 @@ public record MemberStatus(
         List<Map<String, Object>> h = new ArrayList<>(hparams);
         h.add(values);
         return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state,
-                message, h);
+                message, h, checkpointAttempts);
     }
 
     /** The score of generation g, if this slot succeeded in it (slots exist from generation 0). */
     public Optional<Double> scoreAt(int generation) {
+        return index(generation).map(scores::get);
+    }
+
+    /** Where generation g's entry is in scores (and checkpointAttempts), if this slot succeeded in it. */
+    private Optional<Integer> index(int generation) {
         if (failedAt.contains(generation)) {
             return Optional.empty();
         }
         int index = generation - (int) failedAt.stream().filter(f -> f < generation).count();
-        return index >= 0 && index < scores.size() ? Optional.of(scores.get(index)) : Optional.empty();
+        return index >= 0 && index < scores.size() ? Optional.of(index) : Optional.empty();
     }
 
     /** The lineage entry that started the network of the given generation, if it started then. */
@@ -97,14 +123,28 @@ public record MemberStatus(
 
     public MemberStatus withState(MemberState s, Integer attempts, String message) {
         return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, s, message,
-                hparams);
+                hparams, checkpointAttempts);
     }
 
-    public MemberStatus withScore(double score, String checkpoint) {
+    /** Step {@code generation} succeeded with {@code score}; the files of {@code attempt} are the ones that count. */
+    public MemberStatus withScore(double score, int generation, int attempt) {
         List<Double> s = new ArrayList<>(scores);
         s.add(score);
-        return new MemberStatus(id, genome, s, replacedAt, failedAt, lineage, checkpoint, attempts, MemberState.DONE,
-                message, hparams);
+        List<Integer> a = new ArrayList<>(checkpointAttempts);
+        a.add(attempt);
+        return new MemberStatus(id, genome, s, replacedAt, failedAt, lineage,
+                CheckpointLayout.relativeModel(id, generation, attempt), attempts, MemberState.DONE, message, hparams,
+                a);
+    }
+
+    /** The attempt whose files count for generation g, if this slot succeeded in it. */
+    public Optional<Integer> attemptAt(int generation) {
+        return index(generation).map(checkpointAttempts::get);
+    }
+
+    /** The model.safetensors that counts for generation g (relative to the search root), if g succeeded. */
+    public Optional<String> checkpointAt(int generation) {
+        return attemptAt(generation).map(a -> CheckpointLayout.relativeModel(id, generation, a));
     }
 
     public MemberStatus withFailure(int generation, MemberState s, String message) {
@@ -112,7 +152,8 @@ public record MemberStatus(
         if (!f.contains(generation)) {
             f.add(generation);
         }
-        return new MemberStatus(id, genome, scores, replacedAt, f, lineage, checkpoint, attempts, s, message, hparams);
+        return new MemberStatus(id, genome, scores, replacedAt, f, lineage, checkpoint, attempts, s, message, hparams,
+                checkpointAttempts);
     }
 
     /** The slot gets a new network for the given generation. */
@@ -122,6 +163,6 @@ public record MemberStatus(
         List<LineageEntry> l = new ArrayList<>(lineage);
         l.add(entry);
         return new MemberStatus(id, newGenome, scores, r, failedAt, l, checkpoint, 0, MemberState.PENDING, null,
-                hparams);
+                hparams, checkpointAttempts);
     }
 }

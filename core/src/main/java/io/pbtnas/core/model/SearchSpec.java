@@ -2,6 +2,7 @@ package io.pbtnas.core.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.pbtnas.core.space.SearchSpace;
@@ -15,8 +16,8 @@ public record SearchSpec(
         @JsonPropertyDescription("pbt-nas (default; the paper's method), mutation (SEARL-like baseline) or "
                 + "random (random architectures, no replacement).")
         Strategy strategy,
-        @Required @Min(1)
-        @JsonPropertyDescription("Number of members trained in parallel steps.")
+        @Required @Min(1) @Max(SearchSpec.MAX_POPULATION)
+        @JsonPropertyDescription("Number of members trained in parallel steps, at most 1024.")
         Integer population,
         @Required @Min(1)
         @JsonPropertyDescription("Number of synchronous steps (generations); the budget is generations × "
@@ -73,6 +74,15 @@ public record SearchSpec(
     }
 
     public static final int DEFAULT_EPOCHS_PER_GENERATION = 1;
+    /**
+     * The most members a search may have (the CRD's maximum and SpecValidator's). Everything per member
+     * is kept in one status (a Kubernetes object, which etcd limits to about 1.5 MiB; the local status.json
+     * and report.html, rewritten after every member's result), so its size grows with the population:
+     * measured by core's StatusSizeBenchmark, 1024 members take 0.32 MB after one generation and 0.84 MB
+     * after ten (0.41 and 1.6 MB with two hyperparameters); about 60 to 130 bytes per member and step
+     * later on, so population × generations matters too. The paper's populations are 8 to 64.
+     */
+    public static final int MAX_POPULATION = 1024;
     public static final long DEFAULT_SEED = 0;
 
     /** A copy with every omitted field set to its default (population and generations stay as given). */

@@ -23,6 +23,9 @@ public final class SpecValidator {
             out.add("spec.population: required, the number of members (an integer >= 1)");
         } else if (spec.population() < 1) {
             out.add("spec.population: must be >= 1, got " + spec.population());
+        } else if (spec.population() > SearchSpec.MAX_POPULATION) {
+            out.add("spec.population: must be at most " + SearchSpec.MAX_POPULATION + ", got " + spec.population()
+                    + "; the status keeps every member, so split a larger search into several searches");
         }
         if (spec.generations() == null) {
             out.add("spec.generations: required, the number of training steps (an integer >= 1)");
@@ -60,6 +63,11 @@ public final class SpecValidator {
         }
         if (spec.parallelism() != null && spec.parallelism() < 1) {
             out.add("spec.parallelism: must be >= 1, got " + spec.parallelism());
+        }
+        if (spec.storage() != null && spec.storage().keepGenerations() != null
+                && spec.storage().keepGenerations() < 1) {
+            out.add("spec.storage.keepGenerations: must be >= 1 (the generation the next steps read), got "
+                    + spec.storage().keepGenerations() + "; omit it to keep every checkpoint");
         }
         if (spec.failurePolicy().maxRetries() < 0) {
             out.add("spec.failurePolicy.maxRetries: must be >= 0, got " + spec.failurePolicy().maxRetries());

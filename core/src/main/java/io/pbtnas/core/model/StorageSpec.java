@@ -3,6 +3,7 @@ package io.pbtnas.core.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
 
 /** Where checkpoints live, and what happens to them when the search is deleted. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -11,7 +12,17 @@ public record StorageSpec(
         PvcRef persistentVolumeClaim,
         @JsonPropertyDescription("retain (default) keeps the checkpoints when the search is deleted; delete "
                 + "removes the search's directory.")
-        Retention retention) {
+        Retention retention,
+        @Min(1)
+        @JsonPropertyDescription("Keep only the checkpoints of the last K generations every member has finished "
+                + "(at least the ones later steps still read), plus the best network's lineage and each member's "
+                + "latest; older members/<m>/gen-<g>/ folders are deleted as the search goes on. Default: keep all.")
+        Integer keepGenerations) {
+
+    /** Storage without a keepGenerations limit. */
+    public StorageSpec(PvcRef persistentVolumeClaim, Retention retention) {
+        this(persistentVolumeClaim, retention, null);
+    }
 
     public enum Retention {
         @JsonProperty("retain") RETAIN,

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,12 +14,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Streams a safetensors file: the header (from the declared layout) goes to a temporary file
  * next to the target, tensor bytes follow in declared order, and {@link #commit} fsyncs and
- * renames atomically. Closing without commit deletes the temporary file, so a failure at any
+ * publishes it under the target's name, never replacing an existing file ({@link NoReplace}).
+ * Closing without commit deletes the temporary file, so a failure at any
  * point leaves no partial target behind.
  */
 public final class SafetensorsWriter implements AutoCloseable {
@@ -56,7 +54,7 @@ public final class SafetensorsWriter implements AutoCloseable {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path temp = dir.resolve("." + abs.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path temp = NoReplace.tempFor(abs);
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         SafetensorsWriter w = new SafetensorsWriter(abs, temp, ch, layout);
         try {
@@ -155,7 +153,10 @@ public final class SafetensorsWriter implements AutoCloseable {
         channel.force(false);
     }
 
-    /** Checks every declared byte was written, fsyncs, renames to the target and fsyncs the directory. */
+    /**
+     * Checks every declared byte was written, fsyncs, publishes the target and fsyncs the directory;
+     * FileAlreadyExistsException (nothing changed) when the target exists.
+     */
     public void commit() throws IOException {
         if (committed || closed) {
             throw new IllegalStateException(target + ": writer already " + (committed ? "committed" : "closed"));
@@ -168,9 +169,11 @@ public final class SafetensorsWriter implements AutoCloseable {
         channel.force(true);
         channel.close();
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw SafetensorsException.of(target, "the file system cannot rename atomically", e);
+            NoReplace.publish(temp, target);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            closed = true;
+            throw e;
         }
         committed = true;
         closed = true;

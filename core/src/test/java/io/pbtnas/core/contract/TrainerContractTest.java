@@ -41,7 +41,7 @@ class TrainerContractTest {
         assertEquals("3", env.get("PBTNAS_MEMBER"));
         assertEquals("1", env.get("PBTNAS_GENERATION"));
         assertEquals("/data/members/3/gen-0/model.safetensors", env.get("PBTNAS_INPUT"));
-        assertEquals("/data/members/3/gen-1", env.get("PBTNAS_OUTPUT_DIR"));
+        assertEquals("/data/members/3/gen-1/attempt-0", env.get("PBTNAS_OUTPUT_DIR"), "the attempt's own folder");
         assertEquals("1", env.get("PBTNAS_EPOCH_FROM"));
         assertEquals("2", env.get("PBTNAS_EPOCH_TO"));
         assertEquals(Long.toString(Seeds.trainerSeed(5, 3, 1)), env.get("PBTNAS_SEED"));

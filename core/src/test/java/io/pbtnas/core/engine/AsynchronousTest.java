@@ -182,8 +182,8 @@ class AsynchronousTest {
             assertTrue(parent >= donor);
             Action.Train child = sim.runs.stream().map(ClockSimulation.Run::train)
                     .filter(t -> t.member() == a.member() && t.generation() == next).findFirst().orElseThrow();
-            assertEquals(CheckpointLayout.relativeModel(e.parent(), a.step()), child.mix().parentCheckpoint());
-            assertEquals(CheckpointLayout.relativeModel(e.donor(), a.step()), child.mix().donorCheckpoint());
+            assertEquals(CheckpointLayout.relativeModel(e.parent(), a.step(), 0), child.mix().parentCheckpoint());
+            assertEquals(CheckpointLayout.relativeModel(e.donor(), a.step(), 0), child.mix().donorCheckpoint());
             assertEquals(CheckpointLayout.relativeInput(a.member(), next), child.inputCheckpoint());
             assertEquals(m.hparamsAt(next), child.hparams());
             // Inherited from the parent's step values, then perturbed (resampleProbability 0).

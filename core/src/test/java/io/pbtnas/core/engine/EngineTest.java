@@ -94,11 +94,11 @@ class EngineTest {
                     if (t.generation() == 0) {
                         assertNull(t.inputCheckpoint());
                     } else if (t.mix() == null) {
-                        assertEquals(CheckpointLayout.relativeModel(t.member(), t.generation() - 1),
+                        assertEquals(CheckpointLayout.relativeModel(t.member(), t.generation() - 1, 0),
                                 t.inputCheckpoint());
                     } else {
                         assertEquals(CheckpointLayout.relativeInput(t.member(), t.generation()), t.inputCheckpoint());
-                        assertEquals(CheckpointLayout.relativeModel(t.mix().parent(), t.generation() - 1),
+                        assertEquals(CheckpointLayout.relativeModel(t.mix().parent(), t.generation() - 1, 0),
                                 t.mix().parentCheckpoint());
                         assertEquals(0.4, t.mix().shrink());
                         assertEquals(0.1, t.mix().perturb());

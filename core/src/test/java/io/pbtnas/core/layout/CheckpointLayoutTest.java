@@ -25,11 +25,16 @@ class CheckpointLayoutTest {
         CheckpointLayout l = CheckpointLayout.of(Path.of("/data"), "team-a", "fmnist", "0123456789abcdef");
         assertEquals(Path.of("/data/team-a/fmnist-01234567"), l.root());
         assertEquals(Path.of("/data/team-a/fmnist-01234567/members/3/gen-2"), l.memberDir(3, 2));
-        assertEquals(Path.of("/data/team-a/fmnist-01234567/members/3/gen-2/model.safetensors"), l.model(3, 2));
+        assertEquals(Path.of("/data/team-a/fmnist-01234567/members/3/gen-2/attempt-1"), l.attemptDir(3, 2, 1));
+        assertEquals(Path.of("/data/team-a/fmnist-01234567/members/3/gen-2/attempt-1/model.safetensors"),
+                l.model(3, 2, 1));
+        // A step finished before attempts had directories: its files are in gen-<g>/ itself.
+        assertEquals(Path.of("/data/team-a/fmnist-01234567/members/3/gen-2/model.safetensors"),
+                l.model(3, 2, CheckpointLayout.LEGACY_ATTEMPT));
         assertEquals(Path.of("/data/team-a/fmnist-01234567/members/3/gen-2/input.safetensors"), l.input(3, 2));
         assertEquals(Path.of("/data/team-a/fmnist-01234567/best/genome.json"), l.bestGenome());
         assertEquals(Path.of("/data/team-a/fmnist-01234567/history.json"), l.history());
-        assertEquals(l.model(3, 2), l.resolve(CheckpointLayout.relativeModel(3, 2)));
+        assertEquals(l.model(3, 2, 0), l.resolve(CheckpointLayout.relativeModel(3, 2, 0)));
         assertThrows(IllegalArgumentException.class, () -> l.resolve("../other/model.safetensors"));
         assertThrows(IllegalArgumentException.class, () -> CheckpointLayout.of(Path.of("/d"), "n", "s", "abc"));
     }

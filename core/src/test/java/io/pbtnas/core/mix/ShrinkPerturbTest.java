@@ -161,7 +161,7 @@ class ShrinkPerturbTest {
                 new InitDistribution.Uniform(-0.3, 0.1))) {
             LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
             t.put("cell0.big", Tensor.ofFloats(new long[] {1024, 1024}, donorValues));
-            Path p = dir.resolve("big.safetensors");
+            Path p = dir.resolve("big-" + dist.getClass().getSimpleName() + ".safetensors");
             checkpoint(p, new Genome(Map.of("cell0", "conv3x3", "cell1", "skip")), Map.of("cell0.big", dist), t);
             Path out = dir.resolve("big-out.safetensors");
             Files.deleteIfExists(out);

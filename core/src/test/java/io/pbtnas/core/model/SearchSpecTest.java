@@ -93,4 +93,20 @@ class SearchSpecTest {
         String all = assertThrows(IllegalArgumentException.class, () -> SpecValidator.requireValid(spec)).getMessage();
         assertTrue(all.startsWith("invalid PbtNasSearch spec:"), all);
     }
+
+    @Test
+    void populationHasAnUpperBoundSharedWithTheCrd() throws Exception {
+        SearchSpec huge = YAML.readValue("population: 100000\ngenerations: 2\nstrategy: random\n"
+                + "searchSpace: {genes: [{name: a, options: [x]}]}\n", SearchSpec.class);
+        List<String> p = SpecValidator.problems(huge);
+        assertTrue(p.contains("spec.population: must be at most 1024, got 100000; the status keeps every member, "
+                + "so split a larger search into several searches"), p.toString());
+        SearchSpec largest = YAML.readValue("population: 1024\ngenerations: 2\nstrategy: random\n"
+                + "searchSpace: {genes: [{name: a, options: [x]}]}\n", SearchSpec.class);
+        assertEquals(List.of(), SpecValidator.problems(largest));
+        // The CRD's maximum is the same constant (the annotation the schema is generated from).
+        io.fabric8.generator.annotation.Max max = SearchSpec.class.getDeclaredField("population")
+                .getAnnotation(io.fabric8.generator.annotation.Max.class);
+        assertEquals(SearchSpec.MAX_POPULATION, (int) max.value());
+    }
 }

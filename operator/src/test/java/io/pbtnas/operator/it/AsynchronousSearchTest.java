@@ -86,7 +86,7 @@ class AsynchronousSearchTest {
                 assertEquals(3, m.hparams().size(), "a value object per step: " + m);
                 for (int k = 0; k < 3; k++) {
                     Map<String, String> meta = Safetensors.readMetadata(
-                            root.resolve("members/" + m.id() + "/gen-" + k + "/model.safetensors"));
+                            root.resolve(m.checkpointAt(k).orElseThrow()));
                     assertEquals(Json.MAPPER.valueToTree(m.hparamsAt(k)),
                             Json.MAPPER.readTree(meta.get(CheckpointMetadata.HPARAMS)),
                             "member " + m.id() + " step " + k + " trained with its status's values");

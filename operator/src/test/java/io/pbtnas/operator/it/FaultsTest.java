@@ -16,6 +16,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +46,21 @@ class FaultsTest {
             assertFalse(PodStart.of(retry).isBefore(PodStart.finished(failed).plusSeconds(2)),
                     "retry started " + PodStart.of(retry) + ", failure at " + PodStart.finished(failed));
             assertEquals(3, done.getStatus().member(1).scores().size(), "the retried member still has every score");
+            // Attempt 1's files count for member 1's generation 1, and generation 2 reads exactly them.
+            assertEquals(List.of(0, 1, 0), done.getStatus().member(1).checkpointAttempts());
+            List<String> uses = new ArrayList<>();
+            for (Pod p : h.memberPods("crash")) {
+                if ("2".equals(p.getMetadata().getLabels().get(PodLabels.GENERATION))) {
+                    p.getSpec().getInitContainers().forEach(c -> {
+                        c.getArgs().forEach(uses::add);
+                        c.getEnv().forEach(e -> uses.add(e.getValue()));
+                    });
+                }
+            }
+            List<String> ofMember1 = uses.stream().filter(u -> u != null && u.contains("members/1/gen-1/")).toList();
+            assertFalse(ofMember1.isEmpty(), "generation 2 reads member 1's generation-1 checkpoint: " + uses);
+            ofMember1.forEach(u -> assertTrue(u.contains("members/1/gen-1/attempt-1/model.safetensors")
+                    && !u.contains("members/1/gen-1/attempt-0"), u));
             assertTrue(h.eventReasons().contains(SearchEvents.POD_FAILED), h.eventReasons().toString());
         }
     }

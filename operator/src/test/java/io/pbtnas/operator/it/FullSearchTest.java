@@ -83,9 +83,11 @@ class FullSearchTest {
             }
             // 2 replacement rounds (after generations 0 and 1) × floor(0.25·8) = 4 children.
             assertEquals(4, mixed, "mixed children");
-            for (int m = 0; m < 8; m++) {
+            for (MemberStatus m : status.members()) {
                 for (int g = 0; g < 3; g++) {
-                    assertTrue(Files.isRegularFile(root.resolve("members/" + m + "/gen-" + g + "/model.safetensors")));
+                    assertEquals("members/" + m.id() + "/gen-" + g + "/attempt-0/model.safetensors",
+                            m.checkpointAt(g).orElseThrow(), "no retries here: attempt 0 counts");
+                    assertTrue(Files.isRegularFile(root.resolve(m.checkpointAt(g).orElseThrow())));
                 }
             }
 

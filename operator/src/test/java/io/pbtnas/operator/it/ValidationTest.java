@@ -41,6 +41,8 @@ class ValidationTest {
 
     static final List<Invalid> INVALID = List.of(
             new Invalid("population below the schema minimum", "p0", "population: 0", "spec.population"),
+            new Invalid("population above the schema maximum (the status holds every member)", "pmax",
+                    "population: 100000", "less than or equal to 1024"),
             new Invalid("pbt-nas population too small for a parent pool", "p2", "population: 2",
                     "pbt-nas needs at least 3 members"),
             new Invalid("replaceFraction outside (0,1)", "tau", "selection: {replaceFraction: 1.5}",

@@ -93,7 +93,7 @@ public final class ContractTrainer {
         Files.createDirectories(out);
         Safetensors.write(out.resolve("model.safetensors"), metadata, tensors);
         if (taskArgs.get("truncateInGeneration") instanceof Number g
-                && out.getFileName().toString().equals("gen-" + g.intValue())) {
+                && out.toAbsolutePath().getParent().getFileName().toString().equals("gen-" + g.intValue())) {
             // A trainer that dies while writing, yet reports success (the fault the output checks catch).
             Path model = out.resolve("model.safetensors");
             byte[] whole = Files.readAllBytes(model);
