@@ -64,6 +64,7 @@ final class OneConfiguration {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("impl", "ours");
         out.put("threads", EngineSetup.threads());
+        out.put("allocator", io.pbtnas.trainer.NativeAllocator.active().name().toLowerCase(java.util.Locale.ROOT));
         out.put("jvmStartMs", ManagementFactory.getRuntimeMXBean().getStartTime());
         try (NDManager manager = NDManager.newBaseManager();
              Network net = Network.initialise(plan, manager, seed)) {
