@@ -72,6 +72,7 @@ def main():
     ap.add_argument("--eval-images", type=int, default=2560)
     ap.add_argument("--wheel-libtorch", default="",
                     help="torch/lib of the PyTorch wheel: op timings also run our trainer on that libtorch")
+    ap.add_argument("--ops", type=int, default=1, help="0: skip the one-op-at-a-time timings")
     ap.add_argument("--width", type=int, default=16)
     ap.add_argument("--batch", type=int, default=128)
     a = ap.parse_args()
@@ -117,20 +118,35 @@ def main():
                     print(f"  rep {rep} {g:15s} {t}t {v[0]:16s} train {r['trainImgPerS']:7.1f}  eval "
                           f"{r['evalImgPerS']:7.1f} img/s  peak RSS {r['peakRssTrainMiB']:6.1f} MiB  "
                           f"first batch {r['timeToFirstBatchS']:.2f} s", flush=True)
-        for t in threads:
+                # Results so far, so that a run stopped early (a loaded machine) still leaves its numbers.
+                write_results(a, runs, ops, genomes, threads, load, started)
+        for t in threads if a.ops else []:
             ops.extend(op_round(a, here, env, t, rep))
     load.stop.set()
+    md, ok = write_results(a, runs, ops, genomes, threads, load, started)
+    print(md)
+    if not ok:
+        sys.exit("the two sides do not compute the same thing (see the checks above)")
+
+
+def write_results(a, runs, ops, genomes, threads, load, started):
+    """Summarises every run so far into raw/ and summary.md; True when both sides compute the same thing."""
     elapsed = time.time() - started
+    done = {(r["genome"], r["requestedThreads"], r["impl"]) for r in runs}
+    complete = {(g, t) for g in genomes for t in threads if all((g, t, v[0]) in done for v in VARIANTS)}
+    genomes = [g for g in genomes if any((g, t) in complete for t in threads)]
 
     def pick(g, t, impl, key):
         return [r[key] for r in runs if r["genome"] == g and r["requestedThreads"] == t and r["impl"] == impl]
 
     rows, checks, ok = [], [], True
     for g in genomes:
-        ours_l = {t: pick(g, t, "ours", "losses")[0] for t in threads}
-        drift = max(abs(x - y) for x, y in zip(ours_l[threads[0]], ours_l[threads[-1]])) if len(threads) > 1 else 0
+        done_threads = [t for t in threads if (g, t) in complete]
+        ours_l = {t: pick(g, t, "ours", "losses")[0] for t in done_threads}
+        drift = (max(abs(x - y) for x, y in zip(ours_l[done_threads[0]], ours_l[done_threads[-1]]))
+                 if len(done_threads) > 1 else 0)
         tol = max(DRIFT_FLOOR, 2 * drift)
-        for t in threads:
+        for t in done_threads:
             ol, pl = ours_l[t], pick(g, t, "pytorch", "losses")[0]
             d0 = abs(ol[0] - pl[0])
             dmax = max(abs(x - y) for x, y in zip(ol, pl))
@@ -156,7 +172,7 @@ def main():
             row["allocator"] = {n: sorted(set(pick(g, t, n, "allocator"))) for n in names if n.startswith("ours")}
             rows.append(row)
 
-    meta = dict(repeats=a.repeats, threads=threads, width=a.width, batch=a.batch, warmup=a.warmup,
+    meta = dict(repeats=a.repeats, repeatsDone=1 + max((r["repeat"] for r in runs), default=-1), threads=threads, width=a.width, batch=a.batch, warmup=a.warmup,
                 batches=a.batches, evalImages=a.eval_images, elapsedS=elapsed,
                 loadAverage=dict(min=min(load.samples, default=0), median=statistics.median(load.samples or [0]),
                                  max=max(load.samples, default=0), samples=load.samples),
@@ -168,9 +184,9 @@ def main():
     md = summary_md(meta, rows, checks) + ops_md(ops, threads)
     with open(os.path.join(a.results, "summary.md"), "w") as f:
         f.write(md)
-    print(md)
-    if not ok:
-        sys.exit("the two sides do not compute the same thing (see the checks above)")
+    return md, ok
+
+
 
 
 def op_round(a, here, env, t, rep):
@@ -217,8 +233,8 @@ def summary_md(meta, rows, checks):
     la = meta["loadAverage"]
     out = ["# Built-in trainer vs PyTorch 2.7.1 eager, side by side", "",
            f"{meta['stamp']}: width {meta['width']}, batch {meta['batch']}, {meta['batches']} timed training "
-           f"batches after {meta['warmup']} warm-up, {meta['evalImages']} evaluation images, {meta['repeats']} "
-           f"repeats alternating the sides; load average during the run {la['min']:.1f} / "
+           f"batches after {meta['warmup']} warm-up, {meta['evalImages']} evaluation images, {meta['repeatsDone']} "
+           f"of {meta['repeats']} repeats alternating the sides (genomes: {', '.join(dict.fromkeys(r['genome'] for r in rows))}); load average during the run {la['min']:.1f} / "
            f"{la['median']:.1f} / {la['max']:.1f} (min / median / max); {meta['elapsedS'] / 60:.1f} min.", "",
            "Sides: **ours** = our trainer through the allocator launcher, as users get it (jemalloc); "
            "ours-glibc = the same with PBTNAS_ALLOCATOR=glibc; **pytorch** = the twin as a user runs it; "

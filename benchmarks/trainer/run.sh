@@ -2,7 +2,7 @@
 # The built-in trainer against PyTorch 2.7.1 eager on the same network (benchmarks/README.md, section 5).
 #
 #   benchmarks/trainer/run.sh [--repeats 3] [--threads 1,2] [--genomes all-conv3x3,all-conv5x5,all-sepconv3x3,mixed]
-#                             [--batches 20] [--results DIR]
+#                             [--batches 20] [--ops 1] [--results DIR]
 #
 # Builds the trainer, installs torch==2.7.1 (+ numpy, safetensors) once into its own virtual environment
 # under ${PBTNAS_CACHE_DIR:-$HOME/.cache/pbtnas}/trainer-bench/ (never used by CI), then for every genome
@@ -23,7 +23,7 @@ args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --results) results="$2"; shift 2 ;;
-    --repeats|--threads|--genomes|--batches) args+=("$1" "$2"); shift 2 ;;
+    --repeats|--threads|--genomes|--batches|--ops) args+=("$1" "$2"); shift 2 ;;
     -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
