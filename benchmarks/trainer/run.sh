@@ -2,13 +2,16 @@
 # The built-in trainer against PyTorch 2.7.1 eager on the same network (benchmarks/README.md, section 5).
 #
 #   benchmarks/trainer/run.sh [--repeats 3] [--threads 1,2] [--genomes all-conv3x3,all-conv5x5,all-sepconv3x3,mixed]
-#                             [--batches 20] [--results DIR]
+#                             [--batches 20] [--ops 1] [--results DIR]
 #
 # Builds the trainer, installs torch==2.7.1 (+ numpy, safetensors) once into its own virtual environment
 # under ${PBTNAS_CACHE_DIR:-$HOME/.cache/pbtnas}/trainer-bench/ (never used by CI), then for every genome
 # and thread count runs our trainer (TrainerBenchmark, one JVM per configuration, the local mode's JVM
 # options) and the PyTorch twin (torch_side.py, one Python process) one after the other, alternating which
-# goes first, for each repeat. Both run with OMP_WAIT_POLICY=PASSIVE (the trainer sets it for itself; the
+# goes first, for each repeat. Ours starts through the trainer's allocator launcher
+# (trainer-image/image/pbtnas-with-allocator, the image's ENTRYPOINT and the cli's built-in trainer:
+# jemalloc when installed), and again with its opt-out (PBTNAS_ALLOCATOR=glibc); the twin runs plain and
+# through the same launcher. Both run with OMP_WAIT_POLICY=PASSIVE (the trainer sets it for itself; the
 # twin gets it from here) and one inter-op thread. Writes raw/ and summary.md under the results directory.
 set -euo pipefail
 
@@ -20,8 +23,8 @@ args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --results) results="$2"; shift 2 ;;
-    --repeats|--threads|--genomes|--batches) args+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --repeats|--threads|--genomes|--batches|--ops) args+=("$1" "$2"); shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -47,5 +50,6 @@ ti="$repo/trainer-image/target"
 # The JVM options are the local mode's (pbtnas run --trainer-java-opts default).
 java_cmd="java -Xmx768m -XX:+UseSerialGC -cp $ti/classes:$ti/test-classes:$ti/lib/* io.pbtnas.trainer.bench.TrainerBenchmark"
 OMP_WAIT_POLICY=PASSIVE python3 "$here/bench.py" --java "$java_cmd" --python "$venv/bin/python" \
+  --launcher "$repo/trainer-image/image/pbtnas-with-allocator" \
   --work "$work" --results "$results" \
   --wheel-libtorch "$("$venv/bin/python" -c 'import os, torch; print(os.path.dirname(torch.__file__))')/lib" "${args[@]}"

@@ -2,6 +2,8 @@ package io.pbtnas.trainer;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
 import java.util.Map;
 
 /**
@@ -11,9 +13,10 @@ import java.util.Map;
  * takes every page again as a fresh page fault: 150 faults per training image, a third of the step's CPU
  * time, where PyTorch in Python took 31. Fixed thresholds and a large top pad keep the freed pages (2
  * faults per image); the peak RSS is unchanged because the same tensors are reused. The user's own GLIBC_TUNABLES or MALLOC_* settings
- * win. Runs before libtorch allocates anything.
+ * win. Runs before libtorch allocates anything. Only for glibc's malloc: under the launcher's jemalloc
+ * (image/pbtnas-with-allocator) glibc's mallopt would tune an allocator nobody uses.
  */
-final class NativeAllocator {
+public final class NativeAllocator {
     /** mallopt(3) parameter numbers from glibc's malloc.h. */
     private static final int M_TRIM_THRESHOLD = -1;
     private static final int M_TOP_PAD = -2;
@@ -36,13 +39,42 @@ final class NativeAllocator {
         int mallopt(int param, int value);
     }
 
-    /** The environment already tunes glibc's allocator (GLIBC_TUNABLES, MALLOC_ARENA_MAX, ...): leave it. */
+    /** The process's malloc, by where the symbol resolves. */
+    public enum Kind { GLIBC, JEMALLOC, OTHER }
+
+    /**
+     * The environment already tunes glibc's allocator (GLIBC_TUNABLES, MALLOC_ARENA_MAX, ...): leave it.
+     * MALLOC_CONF is jemalloc's, not glibc's.
+     */
     static boolean userTuned(Map<String, String> env) {
-        return env.keySet().stream().anyMatch(k -> k.equals("GLIBC_TUNABLES") || k.startsWith("MALLOC_"));
+        return env.keySet().stream().anyMatch(k -> k.equals("GLIBC_TUNABLES")
+                || k.startsWith("MALLOC_") && !k.equals("MALLOC_CONF"));
+    }
+
+    /** Which malloc this process runs on: glibc's unless a preloaded library (LD_PRELOAD) interposes it. */
+    public static Kind active() {
+        try {
+            NativeLibrary process = NativeLibrary.getProcess();
+            long used = Pointer.nativeValue(process.getFunction("malloc"));
+            // By its file name: JNA takes "c" on Linux to mean the whole process, which finds the preloaded one.
+            long glibc = Pointer.nativeValue(NativeLibrary.getInstance("libc.so.6").getFunction("malloc"));
+            return used == glibc ? Kind.GLIBC : exports(process, "mallctl") ? Kind.JEMALLOC : Kind.OTHER;
+        } catch (LinkageError | RuntimeException e) {
+            return Kind.OTHER;
+        }
+    }
+
+    private static boolean exports(NativeLibrary library, String symbol) {
+        try {
+            library.getFunction(symbol);
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
     }
 
     static void keepFreedMemoryUnlessSet(Console console) {
-        if (userTuned(System.getenv())) {
+        if (userTuned(System.getenv()) || active() != Kind.GLIBC) {
             return;
         }
         try {

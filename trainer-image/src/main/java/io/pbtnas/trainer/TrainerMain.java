@@ -1,6 +1,8 @@
 package io.pbtnas.trainer;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** The trainer's command line: the contract of trainer-image/README.md. */
@@ -22,8 +24,15 @@ public final class TrainerMain {
             }
             if (args.length == 1 && args[0].equals("--engine-info")) {
                 EngineSetup.start(Runtime.getRuntime().availableProcessors());
-                console.event("engine", Map.of("engine", ai.djl.engine.Engine.getEngine("PyTorch").getVersion(),
-                        "threads", EngineSetup.threads()));
+                Map<String, Object> info = new LinkedHashMap<>();
+                info.put("engine", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
+                info.put("threads", EngineSetup.threads());
+                // Which malloc the launcher left us on (image/pbtnas-with-allocator), and what it preloaded.
+                info.put("allocator", NativeAllocator.active().name().toLowerCase(Locale.ROOT));
+                if (env.get("LD_PRELOAD") != null) {
+                    info.put("ldPreload", env.get("LD_PRELOAD"));
+                }
+                console.event("engine", info);
                 return ExitCode.OK;
             }
             new TrainerRun(ConfigReader.read(args, env), console).execute();

@@ -13,5 +13,7 @@ class NativeAllocatorTest {
         assertTrue(NativeAllocator.userTuned(Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=0")));
         assertTrue(NativeAllocator.userTuned(Map.of("MALLOC_ARENA_MAX", "2")));
         assertTrue(NativeAllocator.userTuned(Map.of("MALLOC_TRIM_THRESHOLD_", "0")));
+        // jemalloc's variable (set by the allocator launcher) says nothing about glibc's settings.
+        assertFalse(NativeAllocator.userTuned(Map.of("MALLOC_CONF", "dirty_decay_ms:-1")));
     }
 }

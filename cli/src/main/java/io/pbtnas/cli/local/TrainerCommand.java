@@ -1,5 +1,6 @@
 package io.pbtnas.cli.local;
 
+import io.pbtnas.trainer.AllocatorLauncher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -12,7 +13,10 @@ import java.util.regex.Pattern;
 public record TrainerCommand(List<String> argv, boolean builtIn) {
     static final String BUILT_IN_MAIN = "io.pbtnas.trainer.TrainerMain";
 
-    /** The built-in trainer, wrapped in a watchdog that ends it if this process dies (even by SIGKILL). */
+    /**
+     * The built-in trainer, wrapped in a watchdog that ends it if this process dies (even by SIGKILL), started
+     * by the image's allocator launcher (jemalloc when installed; PBTNAS_ALLOCATOR=glibc opts out).
+     */
     public static TrainerCommand builtIn(String javaOpts) {
         List<String> argv = new ArrayList<>();
         argv.add(ProcessHandle.current().info().command().orElse("java"));
@@ -25,7 +29,7 @@ public record TrainerCommand(List<String> argv, boolean builtIn) {
         argv.add(System.getProperty("pbtnas.trainer.classpath", System.getProperty("java.class.path")));
         argv.add(ParentWatchdog.class.getName());
         argv.add(BUILT_IN_MAIN);
-        return new TrainerCommand(List.copyOf(argv), true);
+        return new TrainerCommand(AllocatorLauncher.command(argv), true);
     }
 
     /**

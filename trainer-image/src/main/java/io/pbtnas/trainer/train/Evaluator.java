@@ -18,12 +18,13 @@ public final class Evaluator {
         long correct = 0;
         double lossSum = 0;
         NDManager manager = network.manager();
+        BatchInput input = new BatchInput();
         for (int b = 0; b < Batches.count(set.size(), batchSize); b++) {
             try (NDScope ignored = new NDScope()) {
                 int[] labels = Batches.labels(set, order, batchSize, b);
-                NDArray x = manager.create(Batches.images(set, order, batchSize, b),
+                NDArray x = input.images(manager, Batches.images(set, order, batchSize, b),
                         new Shape(labels.length, 1, set.rows(), set.cols()));
-                NDArray y = manager.create(labels);
+                NDArray y = input.labels(manager, labels);
                 NDArray logits = network.forward(x, false);
                 lossSum += CrossEntropy.mean(logits, y).getFloat() * (double) labels.length;
                 correct += logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).eq(y)

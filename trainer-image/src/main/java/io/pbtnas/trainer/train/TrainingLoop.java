@@ -36,13 +36,14 @@ public final class TrainingLoop {
         double lossSum = 0;
         long correct = 0;
         int images = 0;
+        BatchInput input = new BatchInput();
         for (int b = 0; b < batches; b++) {
             int[] labels = Batches.labels(set, order, batchSize, b);
             float loss;
             try (NDScope ignored = new NDScope()) {
-                NDArray x = network.manager().create(Batches.images(set, order, batchSize, b),
+                NDArray x = input.images(network.manager(), Batches.images(set, order, batchSize, b),
                         new Shape(labels.length, 1, set.rows(), set.cols()));
-                NDArray y = network.manager().create(labels);
+                NDArray y = input.labels(network.manager(), labels);
                 NDArray logits;
                 NDArray lossArray;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {

@@ -64,6 +64,7 @@ final class OneConfiguration {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("impl", "ours");
         out.put("threads", EngineSetup.threads());
+        out.put("allocator", io.pbtnas.trainer.NativeAllocator.active().name().toLowerCase(java.util.Locale.ROOT));
         out.put("jvmStartMs", ManagementFactory.getRuntimeMXBean().getStartTime());
         try (NDManager manager = NDManager.newBaseManager();
              Network net = Network.initialise(plan, manager, seed)) {
@@ -76,21 +77,27 @@ final class OneConfiguration {
             TrainingLoop loop = new TrainingLoop(net, adam, batch, 1);
             List<Double> losses = new ArrayList<>();
             List<Double> rssMiB = new ArrayList<>();
+            List<Double> directMiB = new ArrayList<>();
             long[] endNs = new long[warmup + batches + 1];
             long[][] usage = new long[2][];
             long[] firstBatchMs = new long[1];
+            @SuppressWarnings("unchecked")
+            Map<String, Long>[] threadsAtWarmup = new Map[1];
             loop.run(train, Batches.identity(trainImages), 0, warmup + batches, (epoch, b, n, loss) -> {
                 endNs[b] = System.nanoTime();
                 if (b == warmup) {
                     usage[0] = usage();
+                    threadsAtWarmup[0] = cpuByThread();
                 }
                 if (b == 1) {
                     firstBatchMs[0] = System.currentTimeMillis();
                 }
                 losses.add(loss);
                 rssMiB.add(status("VmRSS:"));
+                directMiB.add(directBuffersMiB());
             });
             out.put("firstBatchEndMs", firstBatchMs[0]);
+            out.put("trainCpuMsPerImageByThread", perImage(threadsAtWarmup[0], cpuByThread(), batches * batch));
             out.put("trainImgPerS", (double) batches * batch / ((endNs[warmup + batches] - endNs[warmup]) / 1e9));
             usage[1] = usage();
             out.put("trainCpuMsPerImage", (usage[1][0] - usage[0][0]) / 1e6 / (batches * batch));
@@ -99,11 +106,14 @@ final class OneConfiguration {
             out.put("peakRssTrainMiB", status("VmHWM:"));
             out.put("losses", losses);
             out.put("rssMiB", rssMiB);
+            out.put("directBufferMiB", directMiB);
             ImageSet evalSet = train.slice(0, evalImages);
             Evaluator.evaluate(net, train.slice(0, 2 * batch), batch);
             long[] u0 = usage();
+            Map<String, Long> th0 = cpuByThread();
             long t0 = System.nanoTime();
             var ev = Evaluator.evaluate(net, evalSet, batch);
+            out.put("evalCpuMsPerImageByThread", perImage(th0, cpuByThread(), evalImages));
             out.put("evalImgPerS", evalImages / ((System.nanoTime() - t0) / 1e9));
             long[] u1 = usage();
             out.put("evalCpuMsPerImage", (u1[0] - u0[0]) / 1e6 / evalImages);
@@ -123,6 +133,45 @@ final class OneConfiguration {
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Safetensors.write(file, Map.of(), t);
+    }
+
+    /** Native memory held by direct ByteBuffers not yet collected (DJL copies each batch into one). */
+    static double directBuffersMiB() {
+        return ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+                .sum() / 1048576.0;
+    }
+
+    /**
+     * CPU time (ns) of this process's threads by name, trailing digits dropped ("GC Thread#0" counts as
+     * "GC Thread#"): where a JVM's CPU goes besides the thread running the steps ("java", the main thread).
+     */
+    static Map<String, Long> cpuByThread() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).trim().replaceAll("[0-9]+$", "");
+                    out.merge(name, Long.parseLong(Files.readString(t.resolve("schedstat")).split(" ")[0]), Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended in between.
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static Map<String, Double> perImage(Map<String, Long> before, Map<String, Long> after, int images) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        after.forEach((name, ns) -> {
+            double ms = (ns - before.getOrDefault(name, 0L)) / 1e6 / images;
+            if (ms > 0) {
+                out.put(name, ms);
+            }
+        });
+        return out;
     }
 
     /** CPU time of the whole process (ns, every thread), its minor page faults, this thread's CPU time (ns). */
