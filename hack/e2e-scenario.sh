@@ -9,7 +9,7 @@
 #   2. a search namespace labelled pod-security.kubernetes.io/enforce=restricted;
 #   3. the single-node ReadWriteMany volume of examples/storage/single-node-rwx.yaml in it;
 #   4. the search (default examples/cpu-small.yaml) until Complete and Exported;
-#   5. a reader pod (trainer image, restricted) that checks best/ and history.json on the volume and
+#   5. a reader pod (trainer image, restricted) that checks best/, history.json and report.html on the volume and
 #      runs `pbtnas eval` of best/: its validation accuracy must equal status.best.score.
 # What it needs: kubectl, helm (scripts/install-helm.sh), python3; the images pbtnas/operator:0.1.0
 #   and pbtnas/trainer:0.1.0 on the node (hack/build-images.sh); the node directory /var/local/pbtnas
@@ -93,7 +93,16 @@ k -n "$ns" apply -f "$search_file" >&2
 k -n "$ns" wait --for=condition=Complete "pbtnassearch/$search" --timeout="$timeout" >&2 \
   || fail "the search did not complete within $timeout"
 k -n "$ns" wait --for=condition=Exported "pbtnassearch/$search" --timeout=5m >&2 \
-  || fail "best/ and history.json were not exported"
+  || fail "best/, history.json and report.html were not exported"
+# The export's input (the search in a ConfigMap the search owns) is deleted once exported.
+input_gone=false
+for _ in $(seq 30); do
+  left="$(k -n "$ns" get configmap "$search-export" --ignore-not-found -o name)" \
+    || fail "could not read configmap $search-export"
+  if [ -z "$left" ]; then input_gone=true; break; fi
+  sleep 2
+done
+$input_gone || fail "the export's ConfigMap $search-export was not deleted after the export"
 status="$(k -n "$ns" get pbtnassearch "$search" -o json)"
 read -r dir best_score < <(python3 -c 'import json,sys
 s = json.load(sys.stdin)
@@ -101,7 +110,7 @@ uid = s["metadata"]["uid"].replace("-", "")[:8]
 print("%s/%s-%s" % (s["metadata"]["namespace"], s["metadata"]["name"], uid), repr(s["status"]["best"]["score"]))' <<<"$status")
 trainer_image="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["spec"]["trainer"]["image"])' <<<"$status")"
 
-step "best/ and history.json on the volume; pbtnas eval of best/ in $trainer_image"
+step "best/, history.json and report.html on the volume; pbtnas eval of best/ in $trainer_image"
 reader=pbtnas-e2e-reader
 k -n "$ns" delete pod "$reader" --ignore-not-found --wait=true >&2
 k -n "$ns" apply -f - >&2 <<YAML
@@ -117,7 +126,7 @@ spec:
       imagePullPolicy: IfNotPresent
       command: [sh, -c]
       args:
-        - test -s /data/$dir/history.json && test -s /data/$dir/best/model.safetensors && exec pbtnas eval --json /data/$dir/best
+        - test -s /data/$dir/history.json && test -s /data/$dir/best/model.safetensors && grep -q 'class="member-row' /data/$dir/report.html && exec pbtnas eval --json /data/$dir/best
       securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
       resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {memory: 1536Mi}}
       volumeMounts:

@@ -57,6 +57,10 @@ ClusterRole (all namespaces) and the per-namespace Roles, so both modes grant th
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "create", "delete", "patch"]
+# The export pod reads the search (spec and status) from a ConfigMap the search owns; deleted once exported.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["create", "delete"]
 - apiGroups: [""]
   resources: ["pods/log"]
   verbs: ["get"]

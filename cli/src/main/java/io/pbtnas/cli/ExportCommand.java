@@ -4,12 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.pbtnas.cli.local.BestExport;
 import io.pbtnas.cli.local.HistoryFile;
+import io.pbtnas.cli.local.StatusView;
+import io.pbtnas.cli.local.WorkDir;
 import io.pbtnas.cli.manifest.JsonErrors;
+import io.pbtnas.cli.report.HtmlReport;
 import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.space.Genome;
+import io.pbtnas.core.layout.AtomicFiles;
 import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.core.model.BestMember;
+import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.space.SearchSpace;
 import picocli.CommandLine;
@@ -24,76 +29,89 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * `pbtnas export`: writes {@code best/} and {@code history.json} under a search root from a status,
- * with the same code the local mode uses at the end of a run. The operator runs it in one pod when
- * the search is complete, so the volume has the layout DESIGN.md promises on a cluster too.
+ * `pbtnas export`: writes {@code best/}, {@code history.json} and {@code report.html} under a search
+ * root, with the same code the local mode uses at the end of a run. The operator runs it in one pod
+ * when the search is complete, with the search (spec and status) in a file from a ConfigMap
+ * ({@code --search}): a status is too big for an environment variable or an argument (one string is
+ * limited to 128 KiB by execve), so the volume has the layout DESIGN.md promises at any size.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, description = {
-    "Write best/ (model.safetensors, genome.json, search-space.json, metrics.json, task.json, README.txt) and "
-        + "history.json under the search root, from the search's status.",
-    "Values can also come from the environment: PBTNAS_ROOT, PBTNAS_STATUS, PBTNAS_SEARCH_SPACE, "
-        + "PBTNAS_SEARCH_NAME, PBTNAS_TASK, PBTNAS_TASK_ARGS.",
+    "Write best/ (model.safetensors, genome.json, search-space.json, metrics.json, task.json, README.txt), "
+        + "history.json and report.html under the search root.",
+    "The search comes either from --search (the PbtNasSearch resource: spec and status; what the operator's "
+        + "export pod passes) or from --status and --search-space (then no report.html: it needs the spec).",
     "Idempotent: every file is rewritten atomically with the same content, so it can run again after a crash.",
     "Exit codes: 0 done, 2 bad input (the message names the flag/field), 1 I/O failure."})
 public final class ExportCommand implements Callable<Integer> {
+    static final String REPORT = WorkDir.REPORT;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--root", paramLabel = "DIR",
-            description = "The search root (where members/<m>/gen-<g>/ live). Env: PBTNAS_ROOT.")
+            description = "The search root (where members/<m>/gen-<g>/ live).")
     String root;
 
+    @Option(names = "--search", paramLabel = "FILE",
+            description = "The PbtNasSearch resource as JSON (kubectl get pbtnassearch NAME -o json), plain or "
+                    + "gzip-compressed: its status is exported, its spec gives the search space, task and task args, "
+                    + "and report.html is written.")
+    Path search;
+
     @Option(names = "--status", paramLabel = "JSON",
-            description = "The search's status (the CR's .status, or the local status.json) as JSON or @FILE; "
-                    + "its best.checkpoint is exported. Env: PBTNAS_STATUS.")
+            description = "Instead of --search: the search's status (the CR's .status, or the local status.json) "
+                    + "as JSON or @FILE; its best.checkpoint is exported.")
     String status;
 
     @Option(names = "--search-space", paramLabel = "JSON",
-            description = "The search space {\"genes\":[...]} as JSON (or @FILE). Env: PBTNAS_SEARCH_SPACE.")
+            description = "With --status: the search space {\"genes\":[...]} as JSON (or @FILE).")
     String searchSpace;
 
     @Option(names = "--name", paramLabel = "NAME",
-            description = "The search's name, recorded in history.json (default: the root's directory name). "
-                    + "Env: PBTNAS_SEARCH_NAME.")
+            description = "The search's name, recorded in history.json (default: the resource's name with --search, "
+                    + "else the root's directory name).")
     String name;
 
     @Option(names = "--task", paramLabel = "TASK",
-            description = "The trainer task the network was scored on, recorded in best/task.json. Env: PBTNAS_TASK.")
+            description = "With --status: the trainer task the network was scored on, recorded in best/task.json.")
     String task;
 
     @Option(names = "--task-args", paramLabel = "JSON",
-            description = "The trainer arguments (JSON object or @FILE), recorded in best/task.json. "
-                    + "Env: PBTNAS_TASK_ARGS.")
+            description = "With --status: the trainer arguments (JSON object or @FILE), recorded in best/task.json.")
     String taskArgs;
+
+    /** What is exported, however it was given; {@code spec} is null without --search (then no report). */
+    private record Input(String name, SearchStatus status, SearchSpace space, String task, Map<String, Object> args,
+                         SearchSpec spec) {
+    }
 
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
         try {
-            Path rootDir = Path.of(required(root, "--root", "PBTNAS_ROOT"));
+            Path rootDir = Path.of(required(root, "--root"));
             if (!Files.isDirectory(rootDir)) {
                 throw new IllegalArgumentException("--root: " + rootDir + " is not a directory (the search root, "
                         + "where members/<m>/gen-<g>/ live)");
             }
-            SearchStatus parsed = parseStatus(text(required(status, "--status", "PBTNAS_STATUS"), "--status"));
-            SearchSpace space = parseSpace(text(required(searchSpace, "--search-space", "PBTNAS_SEARCH_SPACE"),
-                    "--search-space"));
-            String searchName = optional(name, "PBTNAS_SEARCH_NAME");
-            if (searchName == null) {
-                searchName = rootDir.toAbsolutePath().normalize().getFileName().toString();
-            }
-            String taskName = optional(task, "PBTNAS_TASK");
-            String argsValue = optional(taskArgs, "PBTNAS_TASK_ARGS");
-            Map<String, Object> args = argsValue == null ? new LinkedHashMap<>()
-                    : parseArgs(text(argsValue, "--task-args"));
+            Input in = search != null ? fromResource() : fromFlags();
+            String searchName = name != null && !name.isBlank() ? name
+                    : in.name() != null ? in.name() : rootDir.toAbsolutePath().normalize().getFileName().toString();
 
             CheckpointLayout layout = new CheckpointLayout(rootDir);
-            BestMember best = checkedBest(parsed, layout);
-            Path dir = BestExport.export(layout, searchName, best, space, new BestExport.TaskSettings(taskName, args));
-            HistoryFile.write(layout, searchName, parsed);
+            BestMember best = checkedBest(in.status(), layout);
+            Path dir = BestExport.export(layout, searchName, best, in.space(),
+                    new BestExport.TaskSettings(in.task(), in.args()));
+            HistoryFile.write(layout, searchName, in.status());
+            String report = "";
+            if (in.spec() != null) {
+                Path html = layout.root().resolve(REPORT);
+                AtomicFiles.writeString(html, HtmlReport.render(StatusView.report(searchName, in.spec(), in.status())));
+                report = " and " + html;
+            }
             out.println("pbtnas export: wrote " + dir + " (member " + best.member() + ", score " + best.score()
-                    + ", generation " + best.generation() + ") and " + layout.history());
+                    + ", generation " + best.generation() + "), " + layout.history() + report);
             return Main.OK;
         } catch (IllegalArgumentException e) {
             err.println("pbtnas export: " + e.getMessage());
@@ -102,6 +120,40 @@ public final class ExportCommand implements Callable<Integer> {
             err.println("pbtnas export: I/O failure: " + e.getMessage());
             return Main.FAILURE;
         }
+    }
+
+    private Input fromResource() throws IOException {
+        for (String[] flag : new String[][] {{"--status", status}, {"--search-space", searchSpace}, {"--task", task},
+            {"--task-args", taskArgs}}) {
+            if (flag[1] != null) {
+                throw new IllegalArgumentException(flag[0] + ": not with --search (the resource's spec and status "
+                        + "give it); pass one or the other");
+            }
+        }
+        if (!Files.isRegularFile(search)) {
+            throw new IllegalArgumentException("--search: file " + search + " not found");
+        }
+        SearchResource r;
+        try {
+            r = SearchResource.parse(Files.readAllBytes(search));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--search: " + e.getMessage(), e);
+        }
+        var trainer = r.spec().trainer();
+        if (r.spec().searchSpace() == null) {
+            throw new IllegalArgumentException("--search: spec.searchSpace: missing");
+        }
+        Map<String, Object> args = trainer == null || trainer.args() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(trainer.args());
+        return new Input(r.name(), r.status(), r.spec().searchSpace(), trainer == null ? null : trainer.task(), args,
+                r.spec());
+    }
+
+    private Input fromFlags() throws IOException {
+        SearchStatus parsed = parseStatus(text(required(status, "--status"), "--status"));
+        SearchSpace space = parseSpace(text(required(searchSpace, "--search-space"), "--search-space"));
+        Map<String, Object> args = taskArgs == null ? new LinkedHashMap<>() : parseArgs(text(taskArgs, "--task-args"));
+        return new Input(null, parsed, space, task, args, null);
     }
 
     /** The best member must name a checkpoint that exists under the root: that file is the export. */
@@ -167,20 +219,11 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    private static String required(String flag, String flagName, String env) {
-        String v = optional(flag, env);
-        if (v == null) {
-            throw new IllegalArgumentException(flagName + ": required (give " + flagName + " or set " + env + ")");
+    private static String required(String flag, String flagName) {
+        if (flag == null || flag.isBlank()) {
+            throw new IllegalArgumentException(flagName + ": required (or give --search with the resource)");
         }
-        return v;
-    }
-
-    private static String optional(String flag, String env) {
-        if (flag != null && !flag.isBlank()) {
-            return flag;
-        }
-        String v = System.getenv(env);
-        return v == null || v.isBlank() ? null : v;
+        return flag;
     }
 
     /** A value, or the contents of the file after '@'. */

@@ -1,13 +1,8 @@
 package io.pbtnas.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pbtnas.cli.local.StatusView;
 import io.pbtnas.cli.report.HtmlReport;
-import io.pbtnas.core.json.Json;
 import io.pbtnas.core.layout.AtomicFiles;
-import io.pbtnas.core.model.SearchSpec;
-import io.pbtnas.core.model.SearchStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,37 +64,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     /** The report of one resource's JSON; a message naming the field when it is not a PbtNasSearch. */
     static String render(String resourceJson) {
-        JsonNode r;
-        try {
-            r = Json.MAPPER.readTree(resourceJson);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("input: invalid JSON (" + e.getOriginalMessage() + "); expected the "
-                    + "output of kubectl get pbtnassearch NAME -o json");
-        }
-        if (r == null || !r.isObject() || !"PbtNasSearch".equals(r.path("kind").asText())) {
-            throw new IllegalArgumentException("kind: expected a PbtNasSearch resource (kubectl get pbtnassearch "
-                    + "NAME -o json), got " + (r == null || !r.isObject() ? "no object" : r.path("kind")));
-        }
-        String name = r.path("metadata").path("name").asText("search");
-        if (!r.has("spec")) {
-            throw new IllegalArgumentException("spec: missing; pass the whole resource, not only its status");
-        }
-        SearchSpec spec;
-        try {
-            spec = Json.MAPPER.treeToValue(r.get("spec"), SearchSpec.class).withDefaults();
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("spec: " + e.getOriginalMessage());
-        }
-        if (spec.generations() == null) {
-            throw new IllegalArgumentException("spec.generations: missing");
-        }
-        SearchStatus status;
-        try {
-            status = r.hasNonNull("status") ? Json.MAPPER.treeToValue(r.get("status"), SearchStatus.class)
-                    : new SearchStatus(null, null, null, null, null, null, null);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("status: " + e.getOriginalMessage());
-        }
-        return HtmlReport.render(StatusView.report(name, spec, status));
+        SearchResource r = SearchResource.parse(resourceJson);
+        return HtmlReport.render(StatusView.report(r.name(), r.spec(), r.status()));
     }
 }

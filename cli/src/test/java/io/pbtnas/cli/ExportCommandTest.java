@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -107,30 +106,52 @@ class ExportCommandTest {
         }
     }
 
+    /** What the operator's export pod reads: the resource (spec and status) as gzip-compressed JSON. */
+    static byte[] gzippedResource(Path work) throws Exception {
+        JsonNode local = Json.MAPPER.readTree(work.resolve("search.json").toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode r = Json.MAPPER.createObjectNode();
+        r.put("apiVersion", "pbtnas.io/v1alpha1");
+        r.put("kind", "PbtNasSearch");
+        r.putObject("metadata").put("name", local.get("name").asText()).put("namespace", "ns");
+        r.set("spec", local.get("spec"));
+        r.set("status", Json.MAPPER.readTree(work.resolve("status.json").toFile()));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            gz.write(Json.write(r).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
     @Test
-    void inputsCanComeFromTheEnvironmentAsInTheOperatorsExportPod() throws Exception {
-        Path root = tmp.resolve("env-root");
+    void theSearchResourceGivesEverythingAndReportHtmlIsWrittenBesideBest() throws Exception {
+        Path root = tmp.resolve("resource-root");
         copyTree(work, root);
         deleteExport(root);
-        ProcessBuilder pb = new ProcessBuilder(Cli.java(Main.class.getName(), "export"));
-        pb.environment().put("PBTNAS_ROOT", root.toString());
-        pb.environment().put("PBTNAS_STATUS", Files.readString(root.resolve("status.json")));
-        pb.environment().put("PBTNAS_SEARCH_SPACE", space);
-        pb.environment().put("PBTNAS_SEARCH_NAME", "resume");
-        pb.environment().put("PBTNAS_TASK", "fake");
-        pb.environment().put("PBTNAS_TASK_ARGS", "{}");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
+        Files.delete(root.resolve("report.html"));
+        Path input = tmp.resolve("search.json.gz");
+        Files.write(input, gzippedResource(work));
+        Cli.Result r = Cli.run("export", "--root", root.toString(), "--search", input.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
         Map<String, byte[]> got = exported(root);
         // Same files; README.txt names the folder, which differs here.
-        assertArrayEquals(reference.get("best/model.safetensors"), got.get("best/model.safetensors"));
-        assertArrayEquals(reference.get("best/genome.json"), got.get("best/genome.json"));
-        assertArrayEquals(reference.get("best/task.json"), got.get("best/task.json"));
-        assertArrayEquals(reference.get("history.json"), got.get("history.json"));
+        for (String f : List.of("best/model.safetensors", "best/genome.json", "best/task.json", "history.json")) {
+            assertArrayEquals(reference.get(f), got.get(f), f + " differs from the local mode's");
+        }
         assertEquals(reference.keySet(), got.keySet());
+        // The same report the local mode writes at the end of its run, beside best/.
+        assertEquals(Files.readString(work.resolve("report.html")), Files.readString(root.resolve("report.html")));
+        assertEquals(8, EndToEndTest.count(Files.readString(root.resolve("report.html")), "class=\"member-row"),
+                "every member in the report");
+        assertNoTemporaryFiles(root);
+
+        Cli.Result both = Cli.run("export", "--root", root.toString(), "--search", input.toString(),
+                "--status", "{}");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("--status: not with --search"), both.err());
+        Files.writeString(input, "{\"kind\":\"Pod\"}");
+        Cli.Result notASearch = Cli.run("export", "--root", root.toString(), "--search", input.toString());
+        assertEquals(2, notASearch.code());
+        assertTrue(notASearch.err().contains("--search: kind: expected a PbtNasSearch resource"), notASearch.err());
     }
 
     @Test
@@ -176,12 +197,9 @@ class ExportCommandTest {
                 status.formatted("members/0/gen-0/model.safetensors"), "--search-space", "{\"genes\":7}");
         assertEquals(2, badSpace.code());
         assertTrue(badSpace.err().contains("--search-space"), badSpace.err());
-        if (System.getenv("PBTNAS_STATUS") == null) {
-            Cli.Result missing = Cli.run("export", "--root", root.toString(), "--search-space", space);
-            assertEquals(2, missing.code());
-            assertTrue(missing.err().contains("--status: required (give --status or set PBTNAS_STATUS)"),
-                    missing.err());
-        }
+        Cli.Result missing = Cli.run("export", "--root", root.toString(), "--search-space", space);
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("--status: required (or give --search with the resource)"), missing.err());
         assertFalse(Files.exists(root.resolve("best")), "nothing written for bad input");
         assertFalse(Files.exists(root.resolve("history.json")), "nothing written for bad input");
     }

@@ -13,7 +13,7 @@ import java.util.OptionalInt;
 import java.util.function.IntFunction;
 
 /**
- * The export step of a complete search (best/ and history.json on the volume), decided from the
+ * The export step of a complete search (best/, history.json and report.html on the volume), decided from the
  * status and the export pods alone, so a restarted operator decides the same. Pure.
  *
  * <p>The {@code Exported} condition: False/NotComplete while the search runs; False/Exporting while
@@ -28,8 +28,15 @@ public final class ExportDecision {
 
     private ExportDecision() {}
 
-    /** The condition to record, the attempt to start now (if any), and how long until a retry is due (null: none waiting). */
-    public record Result(Condition condition, OptionalInt create, Duration retryIn) {
+    /**
+     * The condition to record, the attempt to start now (if any), how long until a retry is due (null:
+     * none waiting), and whether the export just succeeded (its input, {@link ExportInput}, is no longer needed).
+     */
+    public record Result(Condition condition, OptionalInt create, Duration retryIn, boolean succeeded) {
+        Result(Condition condition, OptionalInt create, Duration retryIn) {
+            this(condition, create, retryIn, false);
+        }
+
         static Result of(String status, String reason, String message) {
             return new Result(new Condition(EXPORTED, status, reason, message, null, null), OptionalInt.empty(), null);
         }
@@ -38,7 +45,7 @@ public final class ExportDecision {
     public static Result decide(String search, SearchStatus engine, SearchStatus old, List<Pod> exportPods,
             int maxRetries, Instant now, IntFunction<Duration> backoff) {
         if (engine.phase() != Phase.COMPLETE || engine.best() == null) {
-            return Result.of("False", NOT_COMPLETE, "best/ and history.json are written once the search is complete");
+            return Result.of("False", NOT_COMPLETE, "best/, history.json and report.html are written once the search is complete");
         }
         Optional<Condition> before = old == null ? Optional.empty() : old.condition(EXPORTED);
         if (before.isPresent() && "True".equals(before.get().status())) {
@@ -54,8 +61,9 @@ public final class ExportDecision {
         int attempt = attempt(pod);
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         if ("Succeeded".equals(phase)) {
-            return Result.of("True", EXPORTED, "best member " + engine.best().member() + " (score "
-                    + engine.best().score() + ") is in best/ on the volume; the lineage in history.json");
+            return new Result(new Condition(EXPORTED, "True", EXPORTED, "best member " + engine.best().member()
+                    + " (score " + engine.best().score() + ") is in best/ on the volume; the lineage in history.json, "
+                    + "the report in report.html", null, null), OptionalInt.empty(), null, true);
         }
         boolean failed = "Failed".equals(phase) || pod.getMetadata().getDeletionTimestamp() != null;
         if (!failed) {
@@ -65,7 +73,7 @@ public final class ExportDecision {
         if (attempt >= maxRetries) {
             return Result.of("False", EXPORT_FAILED, "export pod " + pod.getMetadata().getName() + " failed (attempt "
                     + (attempt + 1) + " of " + (maxRetries + 1) + "): " + why
-                    + "; best/ and history.json are incomplete; the checkpoints are intact");
+                    + "; best/, history.json and report.html are incomplete; the checkpoints are intact");
         }
         Instant failedAt = PodTimes.finishedAt(pod);
         Duration left = failedAt == null ? Duration.ZERO : Duration.between(now, failedAt.plus(backoff.apply(attempt + 1)));
@@ -78,7 +86,7 @@ public final class ExportDecision {
     }
 
     private static Condition exporting(String search, int attempt) {
-        return new Condition(EXPORTED, "False", EXPORTING, "writing best/ and history.json (pod "
+        return new Condition(EXPORTED, "False", EXPORTING, "writing best/, history.json and report.html (pod "
                 + PodLabels.exportPodName(search, attempt) + ")", null, null);
     }
 

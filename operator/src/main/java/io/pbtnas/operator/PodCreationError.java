@@ -24,13 +24,20 @@ public final class PodCreationError extends RuntimeException {
     public static final String FORBIDDEN = "Forbidden";
     public static final String API_ERROR = "ApiError";
 
+    private final String kind;
     private final String pod;
     private final int code;
     private final String serverMessage;
 
     public PodCreationError(String pod, KubernetesClientException cause) {
-        super("creating pod " + pod + ": " + serverMessage(cause), cause);
-        this.pod = pod;
+        this("pod", pod, cause);
+    }
+
+    /** Another object a pod needs (the export pod's ConfigMap), refused the same way. */
+    public PodCreationError(String kind, String name, KubernetesClientException cause) {
+        super("creating " + kind + " " + name + ": " + serverMessage(cause), cause);
+        this.kind = kind;
+        this.pod = name;
         this.code = cause.getCode();
         this.serverMessage = serverMessage(cause);
     }
@@ -92,7 +99,7 @@ public final class PodCreationError extends RuntimeException {
         SearchStatus base = old == null ? new SearchStatus(null, null, null, null, null, null, null) : old;
         String reason = reason(code, serverMessage);
         String message = (QUOTA_EXCEEDED.equals(reason) ? "waiting for quota: " : "")
-                + "the API server refused pod " + pod + " (HTTP " + code + "): " + serverMessage
+                + "the API server refused " + kind + " " + pod + " (HTTP " + code + "): " + serverMessage
                 + "; retried with backoff until it is created";
         List<Condition> out = new ArrayList<>();
         for (Condition c : base.conditions()) {

@@ -171,37 +171,29 @@ public final class PodFactory {
     }
 
     /**
-     * The pod that writes {@code best/} and {@code history.json} once the search is complete:
-     * {@code pbtnas export} (the cli's ExportCommand) on the search's directory, the status it
-     * exports in PBTNAS_STATUS. Owned by the search; its name is fixed by the attempt, so a restarted
-     * operator finds it.
+     * The pod that writes {@code best/}, {@code history.json} and {@code report.html} once the search is
+     * complete: {@code pbtnas export} (the cli's ExportCommand) on the search's directory, reading the
+     * search (spec and status) from the file of {@link ExportInput}'s ConfigMap, which the operator creates
+     * first. Owned by the search; its name is fixed by the attempt, so a restarted operator finds it.
      */
-    public Pod exportPod(PbtNasSearch search, SearchSpec spec, SearchStatus status, int attempt) {
+    public Pod exportPod(PbtNasSearch search, SearchSpec spec, int attempt) {
         String name = search.getMetadata().getName();
-        TrainerSpec trainer = spec.trainer();
-        // Conditions and observedGeneration are the API's bookkeeping, not part of what is exported.
-        SearchStatus exported = status.withConditions(List.of()).withObservedGeneration(null);
-        List<EnvVar> env = List.of(
-                new EnvVar("PBTNAS_STATUS", Json.write(exported), null),
-                new EnvVar("PBTNAS_SEARCH_SPACE", spec.searchSpace().toJson(), null),
-                new EnvVar("PBTNAS_TASK_ARGS", Json.write(trainer.args() == null ? Map.of() : trainer.args()), null));
-        if (trainer.task() != null) {
-            // Unset means unset: an omitted task is not PBTNAS_TASK="".
-            env = new ArrayList<>(env);
-            env.add(new EnvVar("PBTNAS_TASK", trainer.task(), null));
-        }
         Pod pod = new PodBuilder()
                 .withMetadata(ownedMetadata(search, PodLabels.exportPodName(name, attempt),
                         PodLabels.export(name, attempt)))
                 .withSpec(podSpec(spec))
                 .editSpec()
+                    .addNewVolume()
+                        .withName(ExportInput.VOLUME)
+                        .withNewConfigMap().withName(ExportInput.configMapName(name)).endConfigMap()
+                    .endVolume()
                     .addNewContainer()
                         .withName(EXPORT)
                         .withImage(config.image())
                         .withCommand(MixCommandLine.command())
-                        .withArgs("export", "--root", config.volumeMountPath(), "--name", name)
-                        .withEnv(env)
-                        .withVolumeMounts(volumeMount(search))
+                        .withArgs("export", "--root", config.volumeMountPath(), "--search", ExportInput.file())
+                        .withVolumeMounts(volumeMount(search), new VolumeMountBuilder().withName(ExportInput.VOLUME)
+                                .withMountPath(ExportInput.MOUNT_PATH).withReadOnly(true).build())
                         .withTerminationMessagePath(TERMINATION_LOG)
                         .withTerminationMessagePolicy("FallbackToLogsOnError")
                     .endContainer()

@@ -35,6 +35,7 @@ import java.util.Set;
 @ControllerConfiguration(name = SearchReconciler.NAME)
 @RBACRule(apiGroups = "", resources = "pods", verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH,
         RBACVerbs.CREATE, RBACVerbs.DELETE, RBACVerbs.PATCH})
+@RBACRule(apiGroups = "", resources = "configmaps", verbs = {RBACVerbs.CREATE, RBACVerbs.DELETE})
 @RBACRule(apiGroups = "", resources = "events", verbs = {RBACVerbs.CREATE})
 @RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = {RBACVerbs.GET, RBACVerbs.CREATE,
         RBACVerbs.UPDATE})
@@ -44,6 +45,7 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     private final OperatorConfig.Settings config;
     private final PodFactory factory;
     private final PodWriter writer;
+    private final ExportInputWriter exportInputs;
     private final SearchEvents events;
     private final FailureReporter failures;
     private final SearchAnnouncer announcer;
@@ -60,6 +62,7 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         this.config = config;
         this.factory = new PodFactory(config);
         this.writer = new PodWriter(client, metrics);
+        this.exportInputs = new ExportInputWriter(client);
         this.events = new SearchEvents(client);
         this.failures = new FailureReporter(events, metrics, writer);
         this.announcer = new SearchAnnouncer(events);
@@ -112,8 +115,13 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         writer.createAll(context, plan.create().stream().map(t -> factory.memberPod(search, seen.spec(), t)).toList());
         ExportDecision.Result export = ExportDecision.decide(search.getMetadata().getName(), decision.status(),
                 seen.status(), seen.exportPods(), seen.spec().failurePolicy().maxRetries(), now, config::backoff);
-        export.create().ifPresent(attempt -> writer.create(context,
-                factory.exportPod(search, seen.spec(), decision.status(), attempt)));
+        export.create().ifPresent(attempt -> {
+            exportInputs.create(ExportInput.configMap(search, seen.spec(), decision.status()));
+            writer.create(context, factory.exportPod(search, seen.spec(), attempt));
+        });
+        if (export.succeeded()) {
+            exportInputs.delete(search.getMetadata().getNamespace(), search.getMetadata().getName());
+        }
 
         SearchStatus next = StatusConditions.withConditions(decision.status(), seen.status(), seen.observedGeneration(),
                 now.toString(), export.condition(), seen.stuck(), seen.spec().suspended());

@@ -2,7 +2,6 @@ package io.pbtnas.operator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Arrival;
@@ -48,11 +47,9 @@ class StatusCopiesTest {
 
     @Test
     void theExportedStatusKeepsTheArrivalLog() throws Exception {
-        var pod = new PodFactory(PodFactoryTest.CONFIG).exportPod(PodFactoryTest.search(), PodFactoryTest.spec(),
-                async(), 0);
-        String json = pod.getSpec().getContainers().get(0).getEnv().stream()
-                .filter(v -> v.getName().equals("PBTNAS_STATUS")).map(EnvVar::getValue).findFirst().orElseThrow();
-        SearchStatus passed = Json.MAPPER.readValue(json, SearchStatus.class);
+        var cm = ExportInput.configMap(PodFactoryTest.search(), PodFactoryTest.spec(), async());
+        var resource = Json.MAPPER.readTree(new String(ExportInputTest.file(cm), java.nio.charset.StandardCharsets.UTF_8));
+        SearchStatus passed = Json.MAPPER.treeToValue(resource.get("status"), SearchStatus.class);
         assertEquals(LOG, passed.arrivals());
         assertEquals(List.of(), passed.conditions());
     }

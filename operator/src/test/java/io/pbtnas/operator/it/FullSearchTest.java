@@ -147,6 +147,10 @@ class FullSearchTest {
             Pod export = h.client.pods().inNamespace(h.namespace).withName("fmnist-export-a0").get();
             assertEquals("Succeeded", export.getStatus().getPhase());
             assertEquals(search.getMetadata().getUid(), export.getMetadata().getOwnerReferences().get(0).getUid());
+            // report.html beside best/, as the local mode writes it: every member of the search.
+            String report = Files.readString(root.resolve("report.html"));
+            assertEquals(8, report.split("class=\"member-row", -1).length - 1, "a report row per member");
+            assertTrue(report.contains("<code>fmnist</code>"), "the report names the search");
 
             // Events and metrics.
             List<String> reasons = h.eventReasons();
