@@ -206,7 +206,7 @@ def main() -> None:
         rows = sorted(x["perArch"].items(), key=lambda kv: kv[1]["stepMillis"])
         lines += ["", "## Skipped (unjudged) judgements per architecture, asynchronous", "",
                   "A result of a step before the last is a judgement opportunity; *unjudged* means the member went "
-                  "on without a ranking (§4's quorum was not met and a GPU would otherwise have idled).", "",
+                  "on without a ranking (the asynchronous schedule's quorum of half the population was not met and a GPU would otherwise have idled).", "",
                   "| architecture (cell0-…) | step time (ms) | results | kept | replaced | unjudged |",
                   "|---|---|---|---|---|---|"]
         for arch, e in rows:
