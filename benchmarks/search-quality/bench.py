@@ -33,6 +33,16 @@ METHODS = {
                     "label": "ablation: no new architectures (self-mix)"},
     "mutation": {"strategy": "mutation", "mixing": {"perturb": 0.1}, "label": "SEARL-like mutation"},
     "random": {"strategy": "random", "mixing": {}, "label": "random search"},
+    # PBT in full (issue: hyperparameters and the asynchronous schedule), same budget: every member still
+    # trains exactly `generations` steps. The hyperparameter variant explores learningRate (log-uniform around
+    # the other methods' fixed 0.002) and weightDecay (decoupled, AdamW: w -= lr * wd * w per batch).
+    "pbt-nas-async": {"strategy": "pbt-nas", "mixing": {"layerSwapProbability": 0.25, "shrink": 0.4, "perturb": 0.1},
+                      "schedule": "asynchronous", "label": "PBT-NAS, asynchronous schedule"},
+    "pbt-nas-hp": {"strategy": "pbt-nas", "mixing": {"layerSwapProbability": 0.25, "shrink": 0.4, "perturb": 0.1},
+                   "hyperparameters": [{"name": "learningRate", "logUniform": [5.0e-4, 8.0e-3]},
+                                       {"name": "weightDecay", "uniform": [0.0, 0.1]}],
+                   "explore": {"resampleProbability": 0.25, "perturbationFactors": [0.8, 1.2]},
+                   "label": "PBT-NAS + learningRate, weightDecay explored"},
 }
 
 # Two sizes of the same comparison. The test set of the final best network is always the whole
@@ -93,12 +103,20 @@ def run_name(method: str, seed: int) -> str:
 def manifest_text(method: str, seed: int, scale: str, threads: int) -> str:
     m, s = METHODS[method], SCALES[scale]
     args = dict(s["trainerArgs"], threads=threads)
+    hparams = m.get("hyperparameters") or []
+    for h in hparams:                   # an explored value is not also a fixed task argument
+        args.pop(h["name"], None)
+    extra = ""
+    if hparams:
+        extra = ("\n    hyperparameters:\n" + "\n".join(f"      - {flow(h)}" for h in hparams)
+                 + f"\n  explore: {flow(m['explore'])}")
     genes = "\n".join(f"      - {{name: cell{i}, options: {flow(OPS)}}}" for i in range(s["genes"]))
     template = string.Template((HERE / "template.yaml").read_text(encoding="utf-8"))
     return template.substitute(
         name=f"sq-{scale}-{run_name(method, seed)}", strategy=m["strategy"], population=s["population"],
         generations=s["generations"], epochsPerGeneration=s["epochsPerGeneration"], seed=seed,
-        mixing=flow(m["mixing"]), genes=genes, trainerArgs=flow(args))
+        mixing=flow(m["mixing"]), genes=genes, trainerArgs=flow(args),
+        schedule=m.get("schedule", "synchronous"), hyperparameters=extra)
 
 
 def cmd_manifests(a) -> None:
@@ -247,11 +265,15 @@ def cmd_summarize(a) -> None:
                   "`benchmarks/search-quality/run.sh --scale full`.", ""]
     s = settings
     swap = s["methods"]["pbt-nas"]["mixing"]["layerSwapProbability"]
+    explores = any(m.get("hyperparameters") for m in s["methods"].values())
     seeds_done = sorted({r["seed"] for rs in runs.values() for r in rs})
     missing = [m for m in settings["methods"] if m not in runs]
-    if len(seeds_done) < 3 or missing:
+    short = [f"{m} ({len(runs[m])} of {len(settings['seeds'])} seeds)" for m in settings["methods"]
+             if m in runs and len(runs[m]) < len(settings["seeds"])]
+    if len(seeds_done) < 3 or missing or short:
         lines += [f"**Partial**: seeds finished {seeds_done}"
                   + (f"; methods not run yet: {', '.join(missing)}" if missing else "")
+                  + (f"; methods not finished: {', '.join(short)}" if short else "")
                   + ". Fewer than 3 seeds per method cannot separate the methods from seed noise; re-run the "
                   "same command with `--seeds 1,2,3` (finished runs are skipped).", ""]
     lines += [f"Population {s['population']}, {s['generations']} generations × {s['epochsPerGeneration']} epoch "
@@ -259,8 +281,16 @@ def cmd_summarize(a) -> None:
               f"{sorted({r['seed'] for rs in runs.values() for r in rs})} of {s['seeds']}; "
               f"{s['searchSpace']['genes']} genes × {len(s['searchSpace']['options'])} ops; trainer args "
               f"`{json.dumps(s['trainerArgs'])}`; final best network tested on the whole 10,000-image test set. "
-              "The same seed gives every method the same initial population and generation-0 training.", "",
-              "| method | seeds | test acc. of final best (mean ± std) | its validation score (mean ± std) "
+              "The same seed gives every method the same initial population and generation-0 training"
+              + ("; except that a method exploring hyperparameters draws each member's values at generation 0, "
+                 "so its generation-0 training differs." if explores else "."), ""]
+    for m in s["methods"].values():
+        if m.get("hyperparameters"):
+            lines += [f"*{m['label']}*: " + "; ".join(
+                f"`{h['name']}` explored, prior " + ", ".join(f"{k} {v}" for k, v in h.items() if k != "name")
+                for h in m["hyperparameters"]) + f"; explore {json.dumps(m.get('explore'))}; an explored name is "
+                "dropped from the trainer args above.", ""]
+    lines += ["| method | seeds | test acc. of final best (mean ± std) | its validation score (mean ± std) "
               "| per seed: test acc. | Δ test vs PBT-NAS (paired; PBT-NAS wins / ties / losses) | final best is a replaced member "
               "| children that are exact copies | distinct architectures at the end, per seed "
               "| wall time (s, all seeds) |",
@@ -311,9 +341,9 @@ def cmd_summarize(a) -> None:
 
 
 DASHES = {"pbt-nas": "", "copy-exactly": "6,3", "reinit": "2,3", "no-new-arch": "8,3,2,3", "mutation": "4,4",
-          "random": "1,2"}
+          "random": "1,2", "pbt-nas-async": "10,2", "pbt-nas-hp": "3,1,3,6"}
 COLOURS = {"pbt-nas": "#d62728", "copy-exactly": "#1f77b4", "reinit": "#2ca02c", "no-new-arch": "#9467bd",
-           "mutation": "#ff7f0e", "random": "#7f7f7f"}
+           "mutation": "#ff7f0e", "random": "#7f7f7f", "pbt-nas-async": "#8c564b", "pbt-nas-hp": "#e377c2"}
 
 
 def svg(curves, order, gens, scale) -> str:

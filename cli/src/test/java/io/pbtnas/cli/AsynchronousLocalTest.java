@@ -66,6 +66,14 @@ class AsynchronousLocalTest {
             replaced += "replaced".equals(a.get("verdict").asText()) ? 1 : 0;
         }
         assertTrue(replaced >= 1, "some member was replaced: " + status.get("arrivals"));
+        for (JsonNode a : status.get("arrivals")) {
+            // Wall-clock times of each step, for the report's timeline.
+            java.time.Instant started = java.time.Instant.parse(a.get("startedAt").asText());
+            java.time.Instant finished = java.time.Instant.parse(a.get("finishedAt").asText());
+            assertTrue(!finished.isBefore(started), a.toString());
+        }
+        String report = Files.readString(dir.resolve("report.html"));
+        assertEquals(6 * 4, EndToEndTest.count(report, "class=\"step-bar\""), "a timeline bar per arrival");
         for (JsonNode m : status.get("members")) {
             assertEquals(4, m.get("scores").size(), "every member trained every step: " + m);
         }
@@ -97,7 +105,7 @@ class AsynchronousLocalTest {
         for (int i = 0; i < before.size(); i++) {
             JsonNode b = before.get(i);
             JsonNode a = after.get(i);
-            for (String f : List.of("member", "step", "attempt", "score")) {
+            for (String f : List.of("member", "step", "attempt", "score", "startedAt", "finishedAt")) {
                 assertEquals(b.get(f), a.get(f), "arrival " + i + " kept its " + f);
             }
             if (!"waiting".equals(b.get("verdict").asText())) {

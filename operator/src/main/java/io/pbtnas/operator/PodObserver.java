@@ -51,7 +51,8 @@ public final class PodObserver {
     public static List<MemberResult> results(List<Pod> pods) {
         List<MemberResult> results = new ArrayList<>();
         for (Pod pod : pods) {
-            key(pod).flatMap(k -> result(k, pod)).ifPresent(results::add);
+            key(pod).flatMap(k -> result(k, pod)).map(r -> r.withTimes(iso(PodTimes.startedAt(pod)),
+                    iso(PodTimes.finishedAt(pod)))).ifPresent(results::add);
         }
         results.sort(Comparator.comparingInt(MemberResult::generation).thenComparingInt(MemberResult::member)
                 .thenComparingInt(MemberResult::attempt));
@@ -171,6 +172,10 @@ public final class PodObserver {
                 .map(cs -> cs.getState().getTerminated())
                 .filter(t -> t != null)
                 .findFirst();
+    }
+
+    private static String iso(java.time.Instant t) {
+        return t == null ? null : t.toString();
     }
 
     private static MemberResult failed(PodKey k, String message) {

@@ -5,9 +5,17 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.stream.Stream;
 
-/** When a member pod ended, for retry backoff: from container statuses, else its deletion time. */
+/**
+ * When a member pod started (the report's timeline) and ended (retry backoff, the timeline): from its
+ * status and container statuses, else its deletion time.
+ */
 final class PodTimes {
     private PodTimes() {}
+
+    /** When the kubelet started the pod (status.startTime), or null. */
+    static Instant startedAt(Pod pod) {
+        return pod.getStatus() == null ? null : parse(pod.getStatus().getStartTime());
+    }
 
     static Instant finishedAt(Pod pod) {
         var status = pod.getStatus();

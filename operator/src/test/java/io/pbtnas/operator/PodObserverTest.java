@@ -31,6 +31,25 @@ class PodObserverTest {
     }
 
     @Test
+    void aResultCarriesThePodsStartAndFinishTimesForTheTimeline() {
+        Pod p = pod(3, 1, 0, "Succeeded", PodFactory.TRAINER, 0, "{\"score\": 0.875, \"epoch\": 2}");
+        p.getStatus().setStartTime("2026-05-01T12:00:03Z");
+        p.getStatus().getContainerStatuses().get(0).getState().getTerminated().setFinishedAt("2026-05-01T12:04:10Z");
+        p.getStatus().setInitContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                .withName(PodFactory.MIX).withNewState().withNewTerminated().withExitCode(0)
+                .withFinishedAt("2026-05-01T12:00:09Z").endTerminated().endState().build()));
+        MemberResult r = PodObserver.results(List.of(p)).get(0);
+        assertEquals("2026-05-01T12:00:03Z", r.startedAt());
+        assertEquals("2026-05-01T12:04:10Z", r.finishedAt(), "the last container to finish");
+        assertEquals(new MemberResult(3, 1, 0, Outcome.SUCCEEDED, 0.875, null), r.withTimes(null, null),
+                "the rest as without times");
+        Pod failed = pod(1, 2, 1, "Failed", PodFactory.MIX, 2, "bad plan");
+        failed.getStatus().getContainerStatuses().get(0).getState().getTerminated().setFinishedAt("2026-05-01T12:01:00Z");
+        assertEquals("2026-05-01T12:01:00Z", PodObserver.results(List.of(failed)).get(0).finishedAt());
+        assertEquals(null, PodObserver.results(List.of(failed)).get(0).startedAt(), "not known: absent");
+    }
+
+    @Test
     void succeededPodWithoutAScoreIsAFailureThatSaysWhatTheTrainerMustWrite() {
         MemberResult r = PodObserver.results(List.of(pod(0, 0, 0, "Succeeded", PodFactory.TRAINER, 0, "done"))).get(0);
         assertEquals(Outcome.FAILED, r.outcome());

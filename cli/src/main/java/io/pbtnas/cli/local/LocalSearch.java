@@ -16,6 +16,7 @@ import io.pbtnas.core.model.SearchStatus;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -134,11 +135,16 @@ public final class LocalSearch {
                     Optional<Double> onDisk = MemberStep.finishedOnDisk(layout, t);
                     if (onDisk.isPresent()) {
                         // Trained before an interruption: its outputs are complete (written atomically).
-                        fresh.add(MemberResult.succeeded(t.member(), t.generation(), t.attempt(), onDisk.get()));
+                        fresh.add(MemberResult.succeeded(t.member(), t.generation(), t.attempt(), onDisk.get())
+                                .withTimes(null, MemberStep.finishedOnDiskAt(layout, t)));
                         discovered = true;
                         continue;
                     }
-                    running.put(Key.of(t), done.submit(() -> step.run(t)));
+                    running.put(Key.of(t), done.submit(() -> {
+                        // A worker holds one of the --parallel slots from here to the result.
+                        String started = Instant.now().toString();
+                        return step.run(t).withTimes(started, Instant.now().toString());
+                    }));
                 }
                 if (discovered) {
                     continue;

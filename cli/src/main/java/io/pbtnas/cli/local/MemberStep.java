@@ -102,6 +102,16 @@ final class MemberStep {
         return TrainerOutput.verify(layout.resolve(t.outputDir()), t.genome(), t.epochTo());
     }
 
+    /** When a step found finished on disk wrote its metrics (ISO-8601), or null if unreadable. */
+    static String finishedOnDiskAt(CheckpointLayout layout, Action.Train t) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(layout.memberDir(t.member(), t.generation())
+                    .resolve(CheckpointLayout.METRICS)).toInstant().toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The score of a step finished before an interruption, when its outputs pass every check. */
     static Optional<Double> finishedOnDisk(CheckpointLayout layout, Action.Train t) {
         try {

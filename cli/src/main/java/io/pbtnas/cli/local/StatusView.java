@@ -3,12 +3,17 @@ package io.pbtnas.cli.local;
 import io.pbtnas.cli.output.FinalSummary;
 import io.pbtnas.cli.output.GenerationSummary;
 import io.pbtnas.cli.report.ReportData;
+import io.pbtnas.core.json.Json;
+import io.pbtnas.core.model.Arrival;
 import io.pbtnas.core.model.LineageEntry;
 import io.pbtnas.core.model.MemberStatus;
 import io.pbtnas.core.model.Objective;
+import io.pbtnas.core.model.Schedule;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,7 +40,31 @@ public final class StatusView {
                 status.best().genome() == null ? Map.of() : status.best().genome(), status.best().checkpoint());
         return new ReportData(name, status.phase() == null ? "Pending" : display(status.phase().name()),
                 status.generation() == null ? 0 : status.generation(), gens,
-                spec.objective() != Objective.MINIMIZE, members, replacements(status), best);
+                spec.objective() != Objective.MINIMIZE, members, replacements(status), best,
+                spec.schedule() == Schedule.ASYNCHRONOUS ? timeline(spec, status) : null);
+    }
+
+    /** The arrival log on the wall clock; times that are absent or unreadable stay null. */
+    static ReportData.Timeline timeline(SearchSpec spec, SearchStatus status) {
+        List<ReportData.Step> steps = new ArrayList<>();
+        for (Arrival a : status.arrivals()) {
+            if (a.member() == null || a.step() == null) {
+                continue;
+            }
+            steps.add(new ReportData.Step(a.member(), a.step(), a.attempt() == null ? 0 : a.attempt(),
+                    a.verdict() == null ? "" : Json.MAPPER.convertValue(a.verdict(), String.class),
+                    instant(a.startedAt()), instant(a.finishedAt())));
+        }
+        int slots = spec.parallelism() == null ? spec.population() : spec.parallelism();
+        return new ReportData.Timeline(slots, steps);
+    }
+
+    private static Instant instant(String iso) {
+        try {
+            return iso == null ? null : Instant.parse(iso);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** Every replacement recorded in the lineage, by generation then member. */

@@ -13,7 +13,7 @@ public final class HtmlReport {
             .grid{stroke:#e4e4e4} .tick{font-size:11px;fill:#555} .axis-label{font-size:12px;fill:#333}
             .legend text{font-size:12px} .survive{stroke:#bbb;stroke-width:2}
             .from-parent,.from-donor{stroke:#333;stroke-width:1.5} .node{stroke:#333;stroke-width:1}
-            .node.best{stroke:#000;stroke-width:3}
+            .node.best{stroke:#000;stroke-width:3} .bar-label{font-size:10px;fill:#fff}
             table{border-collapse:collapse;font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}
             th{background:#f4f4f4} tr.best td{background:#fff6d5} td.num{text-align:right;font-variant-numeric:tabular-nums}
             code{font-size:12px}
@@ -37,6 +37,9 @@ public final class HtmlReport {
         for (String name : HyperparameterChart.names(d)) {
             b.append("<h2>").append(esc(name)).append(" per member over training</h2>\n")
                     .append(HyperparameterChart.render(d, name));
+        }
+        if (d.timeline() != null) {
+            b.append("<h2>Timeline: member steps over wall-clock time</h2>\n").append(TimelineChart.render(d));
         }
         b.append("<h2>Lineage: who replaced whom</h2>\n")
                 .append("<p class=\"summary\">Solid arrow: from the parent (the better one, whose layers are kept); ")

@@ -8,7 +8,33 @@ import java.util.Map;
  * member slot's score and hyperparameter values per generation, who replaced whom, and the best network.
  */
 public record ReportData(String searchName, String phase, int generation, int generations, boolean maximize,
-                         List<MemberSeries> members, List<Replacement> replacements, Best best) {
+                         List<MemberSeries> members, List<Replacement> replacements, Best best, Timeline timeline) {
+
+    /** A report without a timeline (the synchronous schedule). */
+    public ReportData(String searchName, String phase, int generation, int generations, boolean maximize,
+                      List<MemberSeries> members, List<Replacement> replacements, Best best) {
+        this(searchName, phase, generation, generations, maximize, members, replacements, best, null);
+    }
+
+    /**
+     * The asynchronous schedule's arrivals on the wall clock: {@code slots} trainers may run at once
+     * (spec.parallelism: the GPUs), one {@link Step} per arrival in the order applied.
+     */
+    public record Timeline(int slots, List<Step> steps) {
+        public Timeline {
+            steps = List.copyOf(steps);
+        }
+    }
+
+    /**
+     * One attempt of member {@code member} at step {@code step} and what was decided ({@code verdict}:
+     * kept, replaced, unjudged, last, retry, failed, waiting). {@code started} / {@code finished} are
+     * null where the status has no times (recorded before they were kept, or a step found finished on
+     * disk after a restart has no start).
+     */
+    public record Step(int member, int step, int attempt, String verdict, java.time.Instant started,
+                       java.time.Instant finished) {
+    }
 
     /**
      * One population slot. {@code scores.get(g)} is null where generation g has no score yet;

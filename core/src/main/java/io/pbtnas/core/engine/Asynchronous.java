@@ -48,7 +48,8 @@ final class Asynchronous {
                     || r.attempt() != m.attempts()) {
                 continue; // stale or repeated
             }
-            log.add(arrive(spec, byId, m, r));
+            // The times are carried into the log for the report, after every decision about r is made.
+            log.add(arrive(spec, byId, m, r).at(r.startedAt(), r.finishedAt()));
             judgeWaiting(spec, byId, log);
             resolveWaiting(spec, byId);
         }

@@ -25,11 +25,28 @@ public record Arrival(
         Verdict verdict,
         @JsonPropertyDescription("How many step scores the member was ranked against (itself included); absent "
                 + "when it was not ranked.")
-        Integer ranked) {
+        Integer ranked,
+        @JsonPropertyDescription("When the attempt started (ISO-8601), as the driver saw it: the pod's start time on "
+                + "a cluster. Shown in the report's timeline, never used in a decision; absent when not known.")
+        String startedAt,
+        @JsonPropertyDescription("When the attempt finished (ISO-8601), as the driver saw it: the pod's last "
+                + "container's finish time on a cluster. Shown in the report's timeline, never used in a decision; "
+                + "absent when not known.")
+        String finishedAt) {
 
-    /** The same result with another verdict (a waiting member judged or let go). */
+    /** A result without wall-clock times (statuses recorded before they were kept, tests). */
+    public Arrival(Integer member, Integer step, Integer attempt, Double score, Verdict verdict, Integer ranked) {
+        this(member, step, attempt, score, verdict, ranked, null, null);
+    }
+
+    /** The same result with another verdict (a waiting member judged or let go); the times stay. */
     public Arrival with(Verdict newVerdict, Integer newRanked) {
-        return new Arrival(member, step, attempt, score, newVerdict, newRanked);
+        return new Arrival(member, step, attempt, score, newVerdict, newRanked, startedAt, finishedAt);
+    }
+
+    /** The same result with the attempt's wall-clock times. */
+    public Arrival at(String started, String finished) {
+        return new Arrival(member, step, attempt, score, verdict, ranked, started, finished);
     }
 
     public enum Verdict {

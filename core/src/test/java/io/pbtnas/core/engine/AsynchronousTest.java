@@ -242,6 +242,41 @@ class AsynchronousTest {
     }
 
     @Test
+    void wallClockTimesAreCarriedIntoTheLogAndNeverChangeADecision() {
+        SearchSpec spec = spec(Strategy.PBT_NAS, 8, 5, SPACE, 3, null, null);
+        ClockSimulation untimed = run(spec);
+        java.time.Instant origin = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        ClockSimulation timed = new ClockSimulation().timedFrom(origin)
+                .run(spec, AsynchronousTest::duration, AsynchronousTest::succeed);
+        // Other times (decades earlier): still the same decisions.
+        ClockSimulation odd = new ClockSimulation().timedFrom(java.time.Instant.parse("1971-06-01T00:00:00Z"))
+                .run(spec, AsynchronousTest::duration, AsynchronousTest::succeed);
+        for (ClockSimulation other : List.of(timed, odd)) {
+            assertEquals(untimed.decisions.size(), other.decisions.size());
+            for (int i = 0; i < untimed.decisions.size(); i++) {
+                assertEquals(untimed.decisions.get(i).actions(), other.decisions.get(i).actions(), "decision " + i);
+                assertEquals(untimed.decisions.get(i).status().members(), other.decisions.get(i).status().members());
+            }
+            assertEquals(untimed.status.best(), other.status.best());
+            assertEquals(untimed.status.arrivals(), other.status.arrivals().stream().map(a -> a.at(null, null)).toList(),
+                    "the same log, but for the times");
+        }
+        // Each arrival carries its own run's start and finish, whatever verdict it got later.
+        Map<List<Integer>, ClockSimulation.Run> runs = new HashMap<>();
+        timed.runs.forEach(r -> runs.put(List.of(r.train().member(), r.train().generation(), r.train().attempt()), r));
+        assertEquals(timed.runs.size(), timed.status.arrivals().size());
+        for (Arrival a : timed.status.arrivals()) {
+            ClockSimulation.Run r = runs.get(List.of(a.member(), a.step(), a.attempt()));
+            assertEquals(ClockSimulation.at(origin, r.start()), a.startedAt(), a.toString());
+            assertEquals(ClockSimulation.at(origin, r.end()), a.finishedAt(), a.toString());
+        }
+        assertTrue(timed.status.arrivals().stream().anyMatch(a -> a.verdict() == Arrival.Verdict.UNJUDGED
+                || a.verdict() == Arrival.Verdict.REPLACED), "the log holds judged-later verdicts too");
+        // And they survive the status's JSON (the CRD's status, status.json).
+        assertEquals(timed.status.arrivals(), ClockSimulation.throughJson(timed.status).arrivals());
+    }
+
+    @Test
     void theArrivalLogReplaysTheWholeSearch() {
         SearchSpec spec = async(8, 5);
         SearchStatus end = run(spec).status;

@@ -28,6 +28,17 @@ final class ClockSimulation {
     final List<Run> runs = new ArrayList<>();
     SearchStatus status;
     double wall;
+    /** When set, each result carries its run's start and end as wall-clock times (origin + simulated seconds). */
+    private java.time.Instant origin;
+
+    ClockSimulation timedFrom(java.time.Instant from) {
+        this.origin = from;
+        return this;
+    }
+
+    static String at(java.time.Instant origin, double seconds) {
+        return origin.plusMillis(Math.round(seconds * 1000)).toString();
+    }
 
     ClockSimulation run(SearchSpec spec, ToDoubleFunction<Action.Train> duration,
                         Function<Action.Train, MemberResult> outcome) {
@@ -50,6 +61,9 @@ final class ClockSimulation {
             runs.add(next);
             now = next.end();
             MemberResult r = outcome.apply(next.train());
+            if (origin != null) {
+                r = r.withTimes(at(origin, next.start()), at(origin, next.end()));
+            }
             results.add(r);
             d = Engine.decide(spec, throughJson(d.status()), List.of(r));
             decisions.add(d);

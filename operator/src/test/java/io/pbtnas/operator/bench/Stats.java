@@ -43,6 +43,10 @@ record Stats(int n, double p50, double p90, double p99, double max, double mean)
         return Double.isFinite(v) ? Math.round(v * 100) / 100.0 : v;
     }
 
+    static double round3(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : v;
+    }
+
     String row(String what) {
         return String.format("| %s | %d | %.1f | %.1f | %.1f | %.1f |", what, n, p50, p90, p99, max);
     }

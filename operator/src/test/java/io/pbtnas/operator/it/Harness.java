@@ -36,6 +36,11 @@ public final class Harness implements AutoCloseable {
     public final Path root;
 
     public Harness(String testName) throws Exception {
+        this(testName, 8);
+    }
+
+    /** As {@link #Harness(String)}, with a node of {@code gpus} {@code nvidia.com/gpu}. */
+    public Harness(String testName, int gpus) throws Exception {
         this.namespace = "t-" + testName + "-" + UUID.randomUUID().toString().substring(0, 6);
         this.client = TestApiServer.shared().newClient(namespace);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
@@ -45,7 +50,7 @@ public final class Harness implements AutoCloseable {
         this.kubelet = TestKubelet.builder(client)
                 .namespace(namespace)
                 .root(root)
-                .cpu("64").memory("256Gi").gpus(8)
+                .cpu("64").memory("256Gi").gpus(gpus)
                 .maxGracePeriod(Duration.ofSeconds(2))
                 .image("pbtnas/trainer:*", Launchers.entrypoint(
                         Launchers.java(cp, "io.pbtnas.trainer.TrainerMain", "-Xmx768m", "-XX:+UseSerialGC")))

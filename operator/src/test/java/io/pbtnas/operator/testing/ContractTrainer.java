@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * so two runs of the same search give identical statuses. PBTNAS_HPARAMS is recorded as pbtnas.hparams, and
  * its learningRate moves the score (best at 1e-3), so a search with no genes at all (plain PBT) has
  * something to rank. Task arg {@code sleepPerOptionMillis} makes later options of the first gene
- * slower, as costlier cells are in NAS.
+ * slower, as costlier cells are in NAS; {@code sleepMillisPerOp} gives every op a time per position
+ * (the schedule benchmark's architecture-following step times).
  */
 public final class ContractTrainer {
     private static final int WIDTH = 8;
@@ -51,6 +52,9 @@ public final class ContractTrainer {
         if (taskArgs.get("sleepPerOptionMillis") instanceof Number n && !space.genes().isEmpty()) {
             Gene first = space.genes().get(0);
             sleepMillis += n.longValue() * first.options().indexOf(genome.get(first.name()));
+        }
+        if (taskArgs.get("sleepMillisPerOp") instanceof Map<?, ?> perOp) {
+            sleepMillis += sleepForCells(space, genome, perOp);
         }
         String hparams = env.get("PBTNAS_HPARAMS");
         Map<?, ?> values = hparams == null ? Map.of() : Json.read(hparams, Map.class, "PBTNAS_HPARAMS");
@@ -104,6 +108,23 @@ public final class ContractTrainer {
         Files.writeString(Path.of(env.getOrDefault("PBTNAS_TERMINATION_LOG", "/dev/termination-log")), metrics);
         System.out.println(metrics);
         return 0;
+    }
+
+    /**
+     * Task arg {@code sleepMillisPerOp} (op → milliseconds per position holding it), summed over every
+     * gene: a step time that follows the whole architecture's cost, as measured for the real trainer.
+     */
+    static long sleepForCells(SearchSpace space, Genome genome, Map<?, ?> perOp) {
+        long total = 0;
+        for (Gene gene : space.genes()) {
+            String op = genome.get(gene.name());
+            if (!(perOp.get(op) instanceof Number ms)) {
+                throw new IllegalArgumentException("task arg sleepMillisPerOp has no entry for option '" + op
+                        + "' of gene " + gene.name() + "; give every option a number of milliseconds");
+            }
+            total += ms.longValue();
+        }
+        return total;
     }
 
     private static LinkedHashMap<String, Tensor> fresh(SearchSpace space, long seed) {
