@@ -47,9 +47,10 @@ import java.util.Set;
         RBACVerbs.CREATE, RBACVerbs.DELETE, RBACVerbs.PATCH})
 // SearchEvents.
 @RBACRule(apiGroups = "", resources = "events", verbs = {RBACVerbs.CREATE})
-// Leader election (LeaderElection), in the operator's own namespace only.
+// Leader election (LeaderElection), in the operator's own namespace only. Fabric8's LeaseLock renews and
+// takes over the Lease with a patch: without it a restarted operator never leads (SearchOnNodeTest).
 @RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = {RBACVerbs.GET, RBACVerbs.CREATE,
-        RBACVerbs.UPDATE})
+        RBACVerbs.UPDATE, RBACVerbs.PATCH})
 public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNasSearch> {
     public static final String NAME = "pbtnassearch";
     // Far longer than an informer lags behind a create; bounds what a pod deleted unseen leaves behind.
