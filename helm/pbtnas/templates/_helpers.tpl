@@ -40,35 +40,15 @@ app.kubernetes.io/part-of: pbtnas
 {{- end -}}
 
 {{/*
-The rules the operator needs inside each namespace it watches. Shared by the
-ClusterRole (all namespaces) and the per-namespace Roles, so both modes grant the same.
+The rules the operator needs inside each namespace it watches, and in its own namespace (the
+leader-election Lease). Both come from files/operator-rules.yaml, which is generated from the
+operator's @RBACRule annotations (the one source; see the file's header). Shared by the ClusterRole
+(all namespaces) and the per-namespace Roles, so both modes grant the same.
 */}}
 {{- define "pbtnas.namespacedRules" -}}
-- apiGroups: ["pbtnas.io"]
-  resources: ["pbtnassearches"]
-  verbs: ["get", "list", "watch", "patch", "update"]
-- apiGroups: ["pbtnas.io"]
-  resources: ["pbtnassearches/status"]
-  verbs: ["get", "patch", "update"]
-- apiGroups: ["pbtnas.io"]
-  resources: ["pbtnassearches/finalizers"]
-  verbs: ["update"]
-# One trainer pod per member and generation; the init container runs `pbtnas mix`.
-- apiGroups: [""]
-  resources: ["pods"]
-  verbs: ["get", "list", "watch", "create", "delete", "patch"]
-# The export pod reads the search (spec and status) from a ConfigMap the search owns; deleted once exported.
-- apiGroups: [""]
-  resources: ["configmaps"]
-  verbs: ["create", "delete"]
-- apiGroups: [""]
-  resources: ["pods/log"]
-  verbs: ["get"]
-# Checks that spec.storage names a claim that exists before starting pods.
-- apiGroups: [""]
-  resources: ["persistentvolumeclaims"]
-  verbs: ["get", "list", "watch"]
-- apiGroups: ["", "events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
+{{- (.Files.Get "files/operator-rules.yaml" | fromYaml).watchedNamespaces | toYaml -}}
+{{- end -}}
+
+{{- define "pbtnas.releaseNamespaceRules" -}}
+{{- (.Files.Get "files/operator-rules.yaml" | fromYaml).releaseNamespace | toYaml -}}
 {{- end -}}

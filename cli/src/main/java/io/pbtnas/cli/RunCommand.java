@@ -14,6 +14,7 @@ import io.pbtnas.cli.output.JsonOutput;
 import io.pbtnas.cli.output.QuietOutput;
 import io.pbtnas.cli.output.RunListener;
 import io.pbtnas.core.model.SearchSpec;
+import io.pbtnas.core.model.TrainerPodRules;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -31,7 +33,9 @@ import java.util.concurrent.Callable;
         + "state lives in the work directory.",
     "The manifest is the same file you would 'kubectl apply'; fields that only matter on a cluster "
         + "(trainer.image, imagePullPolicy, command, resources, nodeSelector, tolerations, serviceAccountName, "
-        + "imagePullSecrets, storage except storage.keepGenerations) are accepted and ignored here.",
+        + "imagePullSecrets, labels, annotations, priorityClassName, affinity, volumes, volumeMounts, storage except "
+        + "storage.keepGenerations) are accepted and ignored here. trainer.envValueFrom variables come from this "
+        + "command's own environment (it reads no Secrets): a missing one that is not optional is an error.",
     "Resumable: stop it any way you like (Ctrl-C, kill -9, power loss) and run the same command again; it "
         + "continues where it stopped and ends with the same result.",
     "Exit codes: 0 done, 1 search failed or I/O error, 2 bad manifest or flags, 130 interrupted."})
@@ -93,6 +97,12 @@ public final class RunCommand implements Callable<Integer> {
             // A suspended search creates no new steps on a cluster; here that is nothing to run.
             err.println("pbtnas run: spec.suspend is true, so the search is suspended and nothing would run; "
                     + "set spec.suspend to false (or remove it) to run it");
+            return Main.BAD_INPUT;
+        }
+        // A variable from a Secret or ConfigMap on a cluster comes from this process's environment here.
+        List<String> local = TrainerPodRules.localProblems(given.trainer(), System.getenv(), "spec.trainer");
+        if (!local.isEmpty()) {
+            err.println("pbtnas run: " + String.join("\n  ", local));
             return Main.BAD_INPUT;
         }
         int n = given.population();

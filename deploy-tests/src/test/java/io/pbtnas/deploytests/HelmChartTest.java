@@ -61,13 +61,47 @@ class HelmChartTest {
                 podRoles.stream().map(r -> r.path("metadata").path("namespace").asText()).sorted().toList());
         assertEquals(2, Manifests.ofKind(docs, "RoleBinding").stream()
                 .filter(b -> b.path("roleRef").path("name").asText().equals("pbtnas")).count());
-        // The one cluster-wide grant left is reading our own CRD.
-        for (JsonNode cr : Manifests.ofKind(docs, "ClusterRole")) {
-            for (JsonNode rule : cr.path("rules")) {
-                assertEquals("apiextensions.k8s.io", rule.path("apiGroups").get(0).asText(), "unexpected cluster-wide rule " + rule);
+        // Nothing cluster-wide at all: the operator reads no CRD and no other namespace.
+        assertEquals(List.of(), Manifests.ofKind(docs, "ClusterRole").stream().map(Manifests::describe).toList());
+        assertEquals(List.of(), Manifests.ofKind(docs, "ClusterRoleBinding").stream().map(Manifests::describe).toList());
+        assertEquals("team-a,team-b", env(operatorContainer(docs), "QUARKUS_OPERATOR_SDK_NAMESPACES"));
+    }
+
+    /**
+     * The chart grants exactly files/operator-rules.yaml (generated from the operator's @RBACRule
+     * annotations; the operator's RbacRulesTest keeps the two equal), in both modes, and nothing else.
+     */
+    @Test
+    void theChartGrantsExactlyTheOperatorsRulesFile() throws Exception {
+        JsonNode file = Manifests.YAML.readTree(RepoPaths.chart().resolve("files/operator-rules.yaml").toFile());
+        JsonNode watched = file.path("watchedNamespaces");
+        JsonNode release = file.path("releaseNamespace");
+        assertTrue(watched.size() > 0 && release.size() > 0, file.toString());
+
+        List<JsonNode> cluster = Manifests.parse(helm.template("pbtnas", NS));
+        assertEquals(List.of("ClusterRole/pbtnas", "Role/pbtnas-leader-election"), roles(cluster));
+        assertEquals(watched, Manifests.find(cluster, "ClusterRole", "pbtnas").orElseThrow().path("rules"));
+        assertEquals(release, Manifests.find(cluster, "Role", "leader-election").orElseThrow().path("rules"));
+
+        List<JsonNode> namespaced = Manifests.parse(helm.template("pbtnas", NS,
+                "--set-json", "watchNamespaces=[\"team-a\",\"team-b\"]"));
+        assertEquals(List.of("Role/pbtnas", "Role/pbtnas", "Role/pbtnas-leader-election"), roles(namespaced));
+        for (JsonNode role : Manifests.ofKind(namespaced, "Role")) {
+            boolean lease = role.path("metadata").path("name").asText().endsWith("leader-election");
+            assertEquals(lease ? release : watched, role.path("rules"), Manifests.describe(role));
+        }
+        // What the operator no longer reads: pod logs, claims, the CRD (no start-up CRD check).
+        for (JsonNode role : Manifests.ofKind(cluster, "ClusterRole")) {
+            for (String[] unused : new String[][] {{"", "pods/log", "get"}, {"", "persistentvolumeclaims", "get"},
+                    {"apiextensions.k8s.io", "customresourcedefinitions", "get"}, {"", "secrets", "get"}}) {
+                assertFalse(grants(role, unused[0], unused[1], unused[2]), String.join(" ", unused) + " in " + role);
             }
         }
-        assertEquals("team-a,team-b", env(operatorContainer(docs), "QUARKUS_OPERATOR_SDK_NAMESPACES"));
+    }
+
+    private static List<String> roles(List<JsonNode> docs) {
+        return docs.stream().filter(d -> d.path("kind").asText().endsWith("Role"))
+                .map(d -> d.path("kind").asText() + "/" + d.path("metadata").path("name").asText()).sorted().toList();
     }
 
     @Test

@@ -11,8 +11,8 @@ public interface OperatorConfig {
     @WithDefault("pbtnas/operator:0.1.0")
     String image();
 
-    /** Where member pods see the shared volume. */
-    @WithDefault("/data")
+    /** Where member pods see the shared volume (spec.trainer.volumeMounts may not use this path). */
+    @WithDefault(io.pbtnas.core.model.TrainerPodRules.DATA_PATH)
     String volumeMountPath();
 
     /** First retry of a failed member pod waits this long; each further retry twice as long. */

@@ -9,8 +9,13 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.SchemaSwap;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
+import io.pbtnas.core.model.TrainerSpec;
+import java.util.ArrayList;
 
 /**
  * A PBT-NAS search: the spec is what the user writes (DESIGN.md), the status is the only state the
@@ -60,5 +65,11 @@ import io.pbtnas.core.model.SearchStatus;
 // Progress in the terms of the schedule: members done of the generation, or member-steps done of the total.
 @AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.conditions[?(@.type==\"Progressing\")].message",
         type = AdditionalPrinterColumn.Type.STRING)
+// core keeps affinity and volumes as plain JSON (it has no Kubernetes model); the CRD gets Kubernetes' own schemas.
+@SchemaSwap(originalType = TrainerSpec.class, fieldName = "affinity", targetType = Affinity.class)
+@SchemaSwap(originalType = TrainerSpec.class, fieldName = "volumes", targetType = PbtNasSearch.VolumeList.class)
 public class PbtNasSearch extends CustomResource<SearchSpec, SearchStatus> implements Namespaced {
+    /** Only the CRD schema of spec.trainer.volumes: a list of Kubernetes volumes. */
+    static final class VolumeList extends ArrayList<Volume> {
+    }
 }

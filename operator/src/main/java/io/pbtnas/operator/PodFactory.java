@@ -1,8 +1,12 @@
 package io.pbtnas.operator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarSourceBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -13,19 +17,24 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.pbtnas.core.contract.TrainerContract;
 import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.layout.Retention;
+import io.pbtnas.core.model.EnvValueFrom;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.model.StepTimeout;
+import io.pbtnas.core.model.TrainerPodRules;
 import io.pbtnas.core.model.TrainerSpec;
 import io.pbtnas.core.space.SearchSpace;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +47,10 @@ public final class PodFactory {
     public static final String EXPORT = "export";
     public static final String SEARCH_DIR = "search-dir";
     public static final String VERIFY = "verify";
-    public static final String VOLUME = "checkpoints";
-    public static final String TERMINATION_LOG = "/dev/termination-log";
+    public static final String VOLUME = TrainerPodRules.CHECKPOINT_VOLUME;
+    public static final String TERMINATION_LOG = TrainerPodRules.TERMINATION_LOG;
+    /** spec.trainer.affinity and volumes are plain JSON in core; the Kubernetes model reads them. */
+    private static final ObjectMapper KUBERNETES_MODEL = new ObjectMapper();
 
     private final OperatorConfig.Settings config;
 
@@ -77,13 +88,21 @@ public final class PodFactory {
         env.putAll(TrainerContract.environment(TrainerContract.train(spec, train,
                 relative -> MixCommandLine.onVolume(mount, relative), TERMINATION_LOG)));
 
+        List<EnvVar> envVars = new ArrayList<>(env.entrySet().stream()
+                .map(e -> new EnvVar(e.getKey(), e.getValue(), null)).toList());
+        envVars.addAll(valueFromVars(trainer));
+        List<VolumeMount> mounts = new ArrayList<>(List.of(volumeMount(search)));
+        if (trainer.volumeMounts() != null) {
+            trainer.volumeMounts().forEach(m -> mounts.add(new VolumeMountBuilder().withName(m.name())
+                    .withMountPath(m.mountPath()).withReadOnly(m.readOnly()).withSubPath(m.subPath()).build()));
+        }
         ContainerBuilder main = new ContainerBuilder()
                 .withName(TRAINER)
                 .withImage(trainer.image())
                 .withImagePullPolicy(trainer.imagePullPolicy())
-                .withEnv(env.entrySet().stream().map(e -> new EnvVar(e.getKey(), e.getValue(), null)).toList())
+                .withEnv(envVars)
                 .withResources(resources(trainer))
-                .withVolumeMounts(volumeMount(search))
+                .withVolumeMounts(mounts)
                 .withTerminationMessagePath(TERMINATION_LOG)
                 // A trainer that dies before writing its score still explains why (its last log lines).
                 .withTerminationMessagePolicy("FallbackToLogsOnError");
@@ -92,15 +111,17 @@ public final class PodFactory {
         }
 
         Pod pod = new PodBuilder()
-                .withMetadata(ownedMetadata(search,
+                .withMetadata(ownedMetadata(search, spec,
                         PodLabels.memberPodName(name, train.member(), train.generation(), train.attempt()),
                         PodLabels.member(name, train.member(), train.generation(), train.attempt())))
                 .withSpec(podSpec(spec))
                 .editMetadata()
                     // kubectl logs shows the trainer, not the check after it.
-                    .addToAnnotations("kubectl.kubernetes.io/default-container", TRAINER)
+                    .addToAnnotations(TrainerPodRules.DEFAULT_CONTAINER_ANNOTATION, TRAINER)
                 .endMetadata()
                 .editSpec()
+                    .withAutomountServiceAccountToken(trainerMayCallTheApi(trainer))
+                    .addAllToVolumes(volumes(trainer))
                     // The trainer runs as the last init container so that the pod succeeds only when
                     // `pbtnas verify` (the main container) found its outputs valid: a result counts only then.
                     .withInitContainers(init)
@@ -179,7 +200,7 @@ public final class PodFactory {
     public Pod exportPod(PbtNasSearch search, SearchSpec spec, int attempt) {
         String name = search.getMetadata().getName();
         Pod pod = new PodBuilder()
-                .withMetadata(ownedMetadata(search, PodLabels.exportPodName(name, attempt),
+                .withMetadata(ownedMetadata(search, spec, PodLabels.exportPodName(name, attempt),
                         PodLabels.export(name, attempt)))
                 .withSpec(podSpec(spec))
                 .editSpec()
@@ -215,7 +236,9 @@ public final class PodFactory {
                 .withNewMetadata()
                     .withName(PodLabels.cleanupPodName(name))
                     .withNamespace(ns)
-                    .withLabels(Map.of(PodLabels.SEARCH, name, PodLabels.ROLE, PodLabels.ROLE_CLEANUP))
+                    .withLabels(labels(spec.trainer(), Map.of(PodLabels.SEARCH, name, PodLabels.ROLE,
+                            PodLabels.ROLE_CLEANUP)))
+                    .withAnnotations(spec.trainer().annotations())
                 .endMetadata()
                 .withSpec(podSpec(spec))
                 .editSpec()
@@ -232,16 +255,62 @@ public final class PodFactory {
         return PodSecurity.apply(pod, config, List.of(CLEANUP));
     }
 
-    private static ObjectMeta ownedMetadata(PbtNasSearch search, String podName, Map<String, String> labels) {
+    private static ObjectMeta ownedMetadata(PbtNasSearch search, SearchSpec spec, String podName,
+            Map<String, String> labels) {
         return new ObjectMetaBuilder()
                 .withName(podName)
                 .withNamespace(search.getMetadata().getNamespace())
-                .withLabels(labels)
+                .withLabels(labels(spec.trainer(), labels))
+                .withAnnotations(spec.trainer().annotations() == null ? null : new HashMap<>(spec.trainer().annotations()))
                 .withOwnerReferences(new OwnerReferenceBuilder()
                         .withApiVersion(search.getApiVersion()).withKind(search.getKind())
                         .withName(search.getMetadata().getName()).withUid(search.getMetadata().getUid())
                         .withController(true).withBlockOwnerDeletion(true).build())
                 .build();
+    }
+
+    /** spec.trainer.labels with ours on top (SpecValidator refuses a user label under pbtnas.io/). */
+    private static Map<String, String> labels(TrainerSpec trainer, Map<String, String> ours) {
+        Map<String, String> all = new LinkedHashMap<>();
+        if (trainer.labels() != null) {
+            all.putAll(trainer.labels());
+        }
+        all.putAll(ours);
+        return all;
+    }
+
+    /**
+     * The one place that decides which pods get a service-account token: none of pbtnas's own pods
+     * (search-dir, mix, verify, export, cleanup) calls the API, so no pod gets one (see podSpec), except a
+     * member pod whose spec names a service account: that trainer may call the API on purpose.
+     */
+    static boolean trainerMayCallTheApi(TrainerSpec trainer) {
+        return trainer.serviceAccountName() != null && !trainer.serviceAccountName().isEmpty();
+    }
+
+    /** spec.trainer.envValueFrom: the kubelet reads each value from its Secret or ConfigMap key. */
+    private static List<EnvVar> valueFromVars(TrainerSpec trainer) {
+        if (trainer.envValueFrom() == null) {
+            return List.of();
+        }
+        return trainer.envValueFrom().stream().map(e -> {
+            EnvValueFrom.KeyRef s = e.valueFrom().secretKeyRef();
+            EnvValueFrom.KeyRef c = e.valueFrom().configMapKeyRef();
+            EnvVarSourceBuilder source = new EnvVarSourceBuilder();
+            if (s != null) {
+                source.withSecretKeyRef(new SecretKeySelector(s.key(), s.name(), s.optional()));
+            } else {
+                source.withConfigMapKeyRef(new ConfigMapKeySelector(c.key(), c.name(), c.optional()));
+            }
+            return new EnvVar(e.name(), null, source.build());
+        }).toList();
+    }
+
+    private static List<Volume> volumes(TrainerSpec trainer) {
+        if (trainer.volumes() == null) {
+            return List.of();
+        }
+        return trainer.volumes().stream().map(v -> KUBERNETES_MODEL.convertValue(v, Volume.class)).toList();
     }
 
     /** What every pod of a search shares: scheduling and pull settings from spec.trainer, the volume. */
@@ -250,6 +319,11 @@ public final class PodFactory {
         return new PodSpecBuilder()
                 .withRestartPolicy("Never")
                 .withServiceAccountName(trainer.serviceAccountName())
+                // No API token unless a member's trainer asks for one (trainerMayCallTheApi).
+                .withAutomountServiceAccountToken(false)
+                .withPriorityClassName(trainer.priorityClassName())
+                .withAffinity(trainer.affinity() == null ? null
+                        : KUBERNETES_MODEL.convertValue(trainer.affinity(), Affinity.class))
                 .withImagePullSecrets(trainer.imagePullSecrets() == null ? List.of()
                         : trainer.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
                 .withNodeSelector(trainer.nodeSelector())

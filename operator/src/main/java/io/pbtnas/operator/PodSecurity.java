@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * needs a writable scratch directory: an emptyDir at /tmp. Pure: a pod in, a pod out.
  */
 public final class PodSecurity {
-    public static final String TMP_VOLUME = "tmp";
-    public static final String TMP = "/tmp";
+    public static final String TMP_VOLUME = io.pbtnas.core.model.TrainerPodRules.TMP_VOLUME;
+    public static final String TMP = io.pbtnas.core.model.TrainerPodRules.TMP_PATH;
     /** DJL's cache on the writable /tmp, for the operator image's containers (mix, export, cleanup). */
     public static final String DJL_CACHE_DIR = "DJL_CACHE_DIR";
     public static final String DJL_CACHE = "/tmp/djl";

@@ -33,12 +33,26 @@ import java.util.Set;
  * so a fresh instance resumes from status and pods alone.
  */
 @ControllerConfiguration(name = SearchReconciler.NAME)
+// Every API access the operator needs, the one source of its RBAC: the Helm chart's rules
+// (helm/pbtnas/files/operator-rules.yaml) are generated from these (RbacRulesTest says how).
+// The searches: JOSDK's informer (get, list, watch), its finalizer and status patches.
+@RBACRule(apiGroups = "pbtnas.io", resources = "pbtnassearches", verbs = {RBACVerbs.GET, RBACVerbs.LIST,
+        RBACVerbs.WATCH, RBACVerbs.PATCH, RBACVerbs.UPDATE})
+@RBACRule(apiGroups = "pbtnas.io", resources = "pbtnassearches/status", verbs = {RBACVerbs.GET, RBACVerbs.PATCH,
+        RBACVerbs.UPDATE})
+// Member and export pods are owned by their search with blockOwnerDeletion, which needs this.
+@RBACRule(apiGroups = "pbtnas.io", resources = "pbtnassearches/finalizers", verbs = RBACVerbs.UPDATE)
+// Member, export and cleanup pods (PodWriter, SearchCleanup; read through the informer).
 @RBACRule(apiGroups = "", resources = "pods", verbs = {RBACVerbs.GET, RBACVerbs.LIST, RBACVerbs.WATCH,
         RBACVerbs.CREATE, RBACVerbs.DELETE, RBACVerbs.PATCH})
+// The export pod reads the search from a ConfigMap the search owns (ExportInputWriter); deleted once exported.
 @RBACRule(apiGroups = "", resources = "configmaps", verbs = {RBACVerbs.CREATE, RBACVerbs.DELETE})
+// SearchEvents.
 @RBACRule(apiGroups = "", resources = "events", verbs = {RBACVerbs.CREATE})
+// Leader election (LeaderElection), in the operator's own namespace only. Fabric8's LeaseLock renews and
+// takes over the Lease with a patch: without it a restarted operator never leads (SearchOnNodeTest).
 @RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = {RBACVerbs.GET, RBACVerbs.CREATE,
-        RBACVerbs.UPDATE})
+        RBACVerbs.UPDATE, RBACVerbs.PATCH})
 public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNasSearch> {
     public static final String NAME = "pbtnassearch";
 

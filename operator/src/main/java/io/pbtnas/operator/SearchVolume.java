@@ -3,7 +3,7 @@ package io.pbtnas.operator;
 /** Where a search's files live on the shared volume: {@code <namespace>/<search>-<uid8>}. */
 public final class SearchVolume {
     /** Where the pod that creates a search's directory sees the volume's root (see PodFactory). */
-    public static final String VOLUME_ROOT = "/pbtnas-volume";
+    public static final String VOLUME_ROOT = io.pbtnas.core.model.TrainerPodRules.VOLUME_ROOT_PATH;
 
     private SearchVolume() {}
 

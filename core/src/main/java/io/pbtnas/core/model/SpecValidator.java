@@ -80,6 +80,7 @@ public final class SpecValidator {
         }
         if (spec.trainer() != null) {
             out.addAll(TrainerContract.envProblems(spec.trainer().env(), "spec.trainer.env"));
+            out.addAll(TrainerPodRules.problems(spec.trainer(), "spec.trainer"));
             String timeout = StepTimeout.problem(spec.trainer().stepTimeout());
             if (timeout != null) {
                 out.add(timeout);
