@@ -10,4 +10,12 @@ public record MemberResult(int member, int generation, int attempt, Outcome outc
     public static MemberResult failed(int member, int generation, int attempt, String message) {
         return new MemberResult(member, generation, attempt, Outcome.FAILED, null, message);
     }
+
+    public static MemberResult disrupted(int member, int generation, int attempt, String message) {
+        return new MemberResult(member, generation, attempt, Outcome.DISRUPTED, null, message);
+    }
+
+    public static MemberResult badInput(int member, int generation, int attempt, String message) {
+        return new MemberResult(member, generation, attempt, Outcome.BAD_INPUT, null, message);
+    }
 }

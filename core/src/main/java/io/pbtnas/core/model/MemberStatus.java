@@ -26,7 +26,8 @@ public record MemberStatus(
         List<LineageEntry> lineage,
         @JsonPropertyDescription("Latest checkpoint written by this member, relative to the search root.")
         String checkpoint,
-        @JsonPropertyDescription("Failed attempts in the current generation (the next attempt number).")
+        @JsonPropertyDescription("Attempts of the current generation that ended without a result (the next "
+                + "attempt's number); those counted in disruptions did not use a retry.")
         Integer attempts,
         @JsonPropertyDescription("Pending, Training, Done, Failed or Dropped in the current generation.")
         MemberState state,
@@ -36,13 +37,23 @@ public record MemberStatus(
         @SchemaFrom(type = com.fasterxml.jackson.databind.JsonNode.class) // a list of objects name → number | string
         @JsonPropertyDescription("Hyperparameter values this slot trained with at each step: entry k is the "
                 + "object name → value of step k (the PBT policy log). Empty without hyperparameters.")
-        List<Map<String, Object>> hparams) {
+        List<Map<String, Object>> hparams,
+        @JsonPropertyDescription("Of attempts, how many were disrupted (evicted, preempted, node lost or shut "
+                + "down): each got a new attempt without using one of failurePolicy.maxRetries. Unset when none.")
+        Integer disruptions) {
 
     /** A member without hyperparameters. */
     public MemberStatus(Integer id, Map<String, String> genome, List<Double> scores, List<Integer> replacedAt,
                         List<Integer> failedAt, List<LineageEntry> lineage, String checkpoint, Integer attempts,
                         MemberState state, String message) {
-        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, null);
+        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, null, null);
+    }
+
+    /** A member that was never disrupted in its current step. */
+    public MemberStatus(Integer id, Map<String, String> genome, List<Double> scores, List<Integer> replacedAt,
+                        List<Integer> failedAt, List<LineageEntry> lineage, String checkpoint, Integer attempts,
+                        MemberState state, String message, List<Map<String, Object>> hparams) {
+        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, hparams, null);
     }
 
     public MemberStatus {
@@ -53,6 +64,24 @@ public record MemberStatus(
         genome = genome == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(genome));
         hparams = hparams == null ? List.of() : hparams.stream()
                 .map(v -> java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(v))).toList();
+        // Unset rather than 0, so a status without disruptions reads as it did before the field existed.
+        disruptions = disruptions == null || disruptions <= 0 ? null : disruptions;
+    }
+
+    /** Disrupted attempts of the current step (0 when unset). */
+    public int disruptionCount() {
+        return disruptions == null ? 0 : disruptions;
+    }
+
+    /** Retries used in the current step: the attempts that failed, not counting disruptions. */
+    public int retriesUsed() {
+        return (attempts == null ? 0 : attempts) - disruptionCount();
+    }
+
+    /** The current attempt was disrupted: the next attempt starts without using a retry. */
+    public MemberStatus withDisruption(String message) {
+        return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint,
+                (attempts == null ? 0 : attempts) + 1, MemberState.PENDING, message, hparams, disruptionCount() + 1);
     }
 
     /** The hyperparameter values of step k (empty when the search has none or the slot never reached k). */
@@ -73,7 +102,7 @@ public record MemberStatus(
         List<Map<String, Object>> h = new ArrayList<>(hparams);
         h.add(values);
         return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state,
-                message, h);
+                message, h, disruptions);
     }
 
     /** The score of generation g, if this slot succeeded in it (slots exist from generation 0). */
@@ -95,16 +124,17 @@ public record MemberStatus(
         return Optional.empty();
     }
 
+    /** A copy in state {@code s}; attempts 0 (a new step) also clears the disruptions, which count within attempts. */
     public MemberStatus withState(MemberState s, Integer attempts, String message) {
         return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, s, message,
-                hparams);
+                hparams, attempts == null || attempts == 0 ? null : disruptions);
     }
 
     public MemberStatus withScore(double score, String checkpoint) {
         List<Double> s = new ArrayList<>(scores);
         s.add(score);
         return new MemberStatus(id, genome, s, replacedAt, failedAt, lineage, checkpoint, attempts, MemberState.DONE,
-                message, hparams);
+                message, hparams, disruptions);
     }
 
     public MemberStatus withFailure(int generation, MemberState s, String message) {
@@ -112,7 +142,8 @@ public record MemberStatus(
         if (!f.contains(generation)) {
             f.add(generation);
         }
-        return new MemberStatus(id, genome, scores, replacedAt, f, lineage, checkpoint, attempts, s, message, hparams);
+        return new MemberStatus(id, genome, scores, replacedAt, f, lineage, checkpoint, attempts, s, message, hparams,
+                disruptions);
     }
 
     /** The slot gets a new network for the given generation. */
