@@ -24,13 +24,16 @@ import org.junit.jupiter.api.Test;
 @WithRealNode
 class DisruptionOnNodeTest {
 
-    /** examples/cpu-smoke.yaml under another name, made smaller; maxRetries 0, so any counted failure is fatal. */
+    /**
+     * examples/cpu-smoke.yaml under another name, made smaller (strategy random: no parent pool needed);
+     * maxRetries 0, so any counted failure is fatal.
+     */
     static JsonNode search(String name, int population, int generations) {
         JsonNode manifest = Manifests.parse(ServerSideApply.read(RepoPaths.root().resolve(SearchOnNodeTest.SEARCH_FILE)))
                 .get(0).deepCopy();
         ((ObjectNode) manifest.path("metadata")).put("name", name);
         ObjectNode spec = (ObjectNode) manifest.path("spec");
-        spec.put("population", population).put("generations", generations);
+        spec.put("strategy", "random").put("population", population).put("generations", generations);
         spec.putObject("failurePolicy").put("maxRetries", 0);
         return manifest;
     }
