@@ -47,4 +47,21 @@ class FailingMemberTest {
         assertEquals("", r.out(), "quiet prints no result when there is none");
         assertTrue(Files.readString(tmp.resolve("w/status.json")).contains("no GPU here"), "the trainer's message");
     }
+    @Test
+    void aTrainerExitingTwoForBadInputIsNotRetriedAndItsMessageIsInTheStatus(@TempDir Path tmp) throws Exception {
+        // Exit 2 is the contract's "bad input": deterministic, so maxRetries 3 must not re-run it.
+        Path manifest = tmp.resolve("m.yaml");
+        Files.writeString(manifest, ResumeTest.MANIFEST.replace("seed: 11", "seed: 11\n  failurePolicy: {maxRetries: 3}"));
+        Path dir = tmp.resolve("w");
+        Cli.Result r = Cli.run("run", "-f", manifest.toString(), "--dir", dir.toString(), "-q",
+                "--trainer-command", "echo 'bad input: PBTNAS_TASK_ARGS.width must be positive' >&2; exit 2");
+        assertEquals(1, r.code(), r.out() + r.err());
+        JsonNode status = Json.MAPPER.readTree(Files.readString(dir.resolve("status.json")));
+        for (JsonNode m : status.get("members")) {
+            assertEquals(1, m.get("attempts").asInt(), "one attempt, no retry: " + m);
+            assertTrue(m.get("message").asText().contains("bad input, not retried")
+                    && m.get("message").asText().contains("width must be positive"), m.toString());
+        }
+        assertTrue(Files.notExists(dir.resolve("logs/member-0-gen-0-attempt-1.log")), "no second attempt ran");
+    }
 }

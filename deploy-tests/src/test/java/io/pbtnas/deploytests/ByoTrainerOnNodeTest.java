@@ -26,7 +26,8 @@ class ByoTrainerOnNodeTest {
     @Test
     void theExampleImageRunsASearchThroughTheContract(RealNode node) throws Exception {
         E2eScenario.setUp(node);
-        try (KubernetesClient c = node.newClient(E2eScenario.NAMESPACE)) {
+        try (KubernetesClient c = node.newClient(E2eScenario.NAMESPACE);
+             PodRecorder recorder = new PodRecorder(c, E2eScenario.NAMESPACE, NAME)) {
             // The example as a user has it, made small enough for 2 cores (its header says what it costs).
             JsonNode manifest = Manifests.parse(ServerSideApply.read(RepoPaths.examples().resolve("byo-trainer/search.yaml")))
                     .get(0).deepCopy();
@@ -51,8 +52,8 @@ class ByoTrainerOnNodeTest {
             double best = status.path("best").path("score").asDouble();
             assertTrue(best > 0.3 && best <= 1.0, "the PyTorch trainer's best validation accuracy: " + best);
 
-            List<Pod> members = c.pods().withLabel("pbtnas.io/search", NAME).withLabel("pbtnas.io/role", "member")
-                    .list().getItems();
+            // Finished member pods are deleted once recorded: every one as it was last seen.
+            List<Pod> members = recorder.withRole("member");
             assertEquals(4 * 2, members.size());
             assertFalse(members.stream().anyMatch(p -> !"Succeeded".equals(p.getStatus().getPhase())));
             // The trainer is the last init container; `pbtnas verify` (operator image) checks its output after it.

@@ -40,7 +40,9 @@ class LeastPrivilegeOnNodeTest {
         String value = "value-" + UUID.randomUUID();
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(value.getBytes(StandardCharsets.UTF_8)));
-        try (KubernetesClient c = node.newClient(E2eScenario.NAMESPACE)) {
+        try (KubernetesClient c = node.newClient(E2eScenario.NAMESPACE);
+             // Finished member pods are deleted once recorded: read them as they were seen.
+             PodRecorder recorded = new PodRecorder(c, E2eScenario.NAMESPACE, NAME)) {
             c.secrets().resource(new SecretBuilder().withNewMetadata().withName(SECRET).endMetadata()
                     .addToStringData("token", value).build()).forceConflicts().serverSideApply();
 
@@ -76,8 +78,7 @@ class LeastPrivilegeOnNodeTest {
             JsonNode status = SearchOnNodeTest.status(c, NAME);
             assertEquals("Complete", status.path("phase").asText(), status::toPrettyString);
 
-            List<Pod> members = c.pods().withLabel("pbtnas.io/search", NAME).withLabel("pbtnas.io/role", "member")
-                    .list().getItems();
+            List<Pod> members = recorded.withRole("member");
             assertEquals(2, members.size(), members.toString());
             for (Pod p : members) {
                 String pod = p.getMetadata().getName();

@@ -6,7 +6,10 @@ import io.pbtnas.core.engine.Outcome;
 import java.util.List;
 import java.util.Optional;
 
-/** One Warning event and one metric per failed member pod, marked on the pod so a restart does not repeat them. */
+/**
+ * One Warning event and one metric per failed or disrupted member pod, marked on the pod so a restart
+ * does not repeat them.
+ */
 final class FailureReporter {
     static final String REPORTED = "pbtnas.io/failure-reported";
 
@@ -22,12 +25,13 @@ final class FailureReporter {
 
     void report(PbtNasSearch search, List<Pod> memberPods) {
         for (Pod pod : memberPods) {
-            Optional<MemberResult> failed = unreported(pod).filter(r -> r.outcome() == Outcome.FAILED);
+            Optional<MemberResult> failed = unreported(pod).filter(r -> r.outcome() != Outcome.SUCCEEDED);
             if (failed.isEmpty()) {
                 continue;
             }
             metrics.podFailed(search.getMetadata().getNamespace(), search.getMetadata().getName());
-            events.warning(search, SearchEvents.POD_FAILED, failed.get().message());
+            events.warning(search, failed.get().outcome() == Outcome.DISRUPTED ? SearchEvents.POD_DISRUPTED
+                    : SearchEvents.POD_FAILED, failed.get().message());
             writer.annotate(pod, REPORTED, "true");
         }
     }

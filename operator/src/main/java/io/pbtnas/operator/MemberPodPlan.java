@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * Which member pods to create and delete so that the pods match the engine's {@link Action.Train}s:
- * at most {@code parallelism} active, a retry only after its backoff, nothing new while suspended.
+ * at most {@code parallelism} active, a retry only after its backoff and only once no pod of an earlier
+ * attempt of that member and generation is still there (a pod in its grace period may still write its
+ * outputs), nothing new while suspended.
  * Decided from the pods alone, so a restarted operator decides the same. Pure.
  *
  * @param create the trains to start now, in (generation, member) order
@@ -54,6 +56,9 @@ record MemberPodPlan(List<Action.Train> create, List<Pod> delete, Duration retry
             if (active >= parallelism) {
                 break;
             }
+            if (earlierAttemptStillThere(existing, train)) {
+                continue; // its deletion wakes the reconciler again
+            }
             Duration remaining = backoffRemaining(byName, search, train, now, backoff);
             if (!remaining.isZero()) {
                 wait = wait == null || remaining.compareTo(wait) < 0 ? remaining : wait;
@@ -63,6 +68,13 @@ record MemberPodPlan(List<Action.Train> create, List<Pod> delete, Duration retry
             active++;
         }
         return new MemberPodPlan(List.copyOf(create), List.copyOf(delete), wait);
+    }
+
+    /** A pod of an earlier attempt of the same member and generation that has not ended (terminating counts). */
+    static boolean earlierAttemptStillThere(List<Pod> existing, Action.Train train) {
+        return existing.stream().anyMatch(p -> !PodObserver.isTerminal(p) && PodObserver.key(p)
+                .filter(k -> k.member() == train.member() && k.generation() == train.generation()
+                        && k.attempt() < train.attempt()).isPresent());
     }
 
     private static Duration backoffRemaining(Map<String, Pod> byName, String search, Action.Train train, Instant now,

@@ -3,6 +3,7 @@ package io.pbtnas.operator;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.pbtnas.core.contract.TrainerExit;
 import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.engine.MemberResult;
 import io.pbtnas.core.engine.Outcome;
@@ -72,13 +73,62 @@ public final class PodObserver {
                 return Optional.of(failed(k, "pod " + pod.getMetadata().getName() + " succeeded but " + e.getMessage()));
             }
         }
+        String name = pod.getMetadata().getName();
+        Optional<String> disruption = disruption(pod);
         if ("Failed".equals(phase)) {
-            return Optional.of(failed(k, "pod " + pod.getMetadata().getName() + " failed: " + failure(pod)));
+            if (disruption.isPresent()) {
+                return Optional.of(result(k, Outcome.DISRUPTED, "pod " + name + " " + disruption.get()));
+            }
+            // A step past its deadline fails (and is retried) whatever exit code the kill left.
+            boolean deadline = DEADLINE_EXCEEDED.equals(pod.getStatus().getReason());
+            Outcome kind = deadline ? Outcome.FAILED : trainerExitCode(pod).stream().mapToObj(TrainerExit::outcome).findFirst()
+                    .orElse(Outcome.FAILED);
+            return Optional.of(result(k, kind == Outcome.BAD_INPUT ? kind : Outcome.FAILED,
+                    "pod " + name + " failed: " + failure(pod)));
         }
         if (pod.getMetadata().getDeletionTimestamp() != null) {
-            return Optional.of(failed(k, "pod " + pod.getMetadata().getName() + " was deleted before it finished"));
+            // Its containers may still run (the grace period): the next attempt waits until it is gone
+            // (MemberPodPlan), but the member is retried already.
+            return Optional.of(disruption.map(d -> result(k, Outcome.DISRUPTED, "pod " + name + " " + d))
+                    .orElseGet(() -> failed(k, "pod " + name + " was deleted before it finished")));
         }
         return Optional.empty();
+    }
+
+    /** status.reason values with which the kubelet or the node controller end a pod that did nothing wrong. */
+    static final java.util.Set<String> DISRUPTED_REASONS = java.util.Set.of("Evicted", "Preempting", "NodeLost",
+            "Terminated", "Shutdown", "NodeShutdown");
+
+    /**
+     * Why the pod was stopped from outside (an eviction, a preemption, node loss or shutdown), from its
+     * DisruptionTarget condition or its status reason; empty when it was not.
+     */
+    static Optional<String> disruption(Pod pod) {
+        var status = pod.getStatus();
+        if (status == null) {
+            return Optional.empty();
+        }
+        if (status.getConditions() != null) {
+            for (var c : status.getConditions()) {
+                if ("DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus())) {
+                    return Optional.of("was disrupted (" + (c.getReason() == null ? "DisruptionTarget" : c.getReason())
+                            + (c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + abbreviate(c.getMessage()))
+                            + ")");
+                }
+            }
+        }
+        if (status.getReason() != null && DISRUPTED_REASONS.contains(status.getReason())) {
+            return Optional.of("was disrupted (" + status.getReason()
+                    + (status.getMessage() == null || status.getMessage().isBlank() ? ""
+                            : ": " + abbreviate(status.getMessage())) + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** The trainer container's exit code, when it has terminated. */
+    static OptionalInt trainerExitCode(Pod pod) {
+        return terminated(pod, PodFactory.TRAINER).filter(t -> t.getExitCode() != null)
+                .map(t -> OptionalInt.of(t.getExitCode())).orElse(OptionalInt.empty());
     }
 
     /** A member pod that cannot make progress without someone's help, and why (from its conditions and container states). */
@@ -179,7 +229,11 @@ public final class PodObserver {
     }
 
     private static MemberResult failed(PodKey k, String message) {
-        return new MemberResult(k.member(), k.generation(), k.attempt(), Outcome.FAILED, null, message);
+        return result(k, Outcome.FAILED, message);
+    }
+
+    private static MemberResult result(PodKey k, Outcome outcome, String message) {
+        return new MemberResult(k.member(), k.generation(), k.attempt(), outcome, null, message);
     }
 
     private static String abbreviate(String s) {

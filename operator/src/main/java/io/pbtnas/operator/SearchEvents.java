@@ -13,6 +13,8 @@ public final class SearchEvents {
     public static final String GENERATION_COMPLETED = "GenerationCompleted";
     public static final String MEMBER_REPLACED = "MemberReplaced";
     public static final String POD_FAILED = "PodFailed";
+    /** A member pod was evicted, preempted or lost with its node: retried without using a retry. */
+    public static final String POD_DISRUPTED = "PodDisrupted";
     /** A member pod is pending for a reason someone must fix (condition Stuck names it). */
     public static final String POD_STUCK = "PodStuck";
     public static final String SEARCH_COMPLETED = "SearchCompleted";

@@ -126,6 +126,8 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
         MemberPodPlan plan = MemberPodPlan.of(search.getMetadata().getName(), seen.spec().parallelism(),
                 seen.spec().suspended(), seen.memberPods(), decision.actions(), now, config::backoff);
         plan.delete().forEach(writer::delete);
+        // Only what the persisted status (seen.status(), not the one about to be patched) already records.
+        FinishedPods.toDelete(seen.status(), seen.memberPods()).forEach(writer::delete);
         writer.createAll(context, plan.create().stream().map(t -> factory.memberPod(search, seen.spec(), t)).toList());
         ExportDecision.Result export = ExportDecision.decide(search.getMetadata().getName(), decision.status(),
                 seen.status(), seen.exportPods(), seen.spec().failurePolicy().maxRetries(), now, config::backoff);

@@ -72,4 +72,23 @@ class MemberPodPlanTest {
         assertTrue(p.delete().isEmpty(), p.toString());
         assertNull(p.retryIn());
     }
+    @Test
+    void aRetryWaitsUntilThePreviousAttemptsPodIsGoneNotJustDeleted() {
+        // Evicted: deletionTimestamp set, still Running in its grace period (it may still write outputs).
+        Pod terminating = pod(0, 1, 0, "Running", null);
+        terminating.getMetadata().setDeletionTimestamp("2026-12-01T11:59:59Z");
+        MemberPodPlan waiting = plan(4, false, List.of(terminating), List.of(train(0, 1, 1), train(1, 1, 0)));
+        assertEquals(List.of(train(1, 1, 0)), waiting.create(), "other members go on; member 0 waits");
+        assertTrue(waiting.delete().isEmpty(), "already being deleted");
+        // An earlier attempt not even deleted yet blocks too (it is deleted as superseded first).
+        Pod stillRunning = pod(0, 1, 0, "Running", null);
+        MemberPodPlan superseded = plan(4, false, List.of(stillRunning), List.of(train(0, 1, 1)));
+        assertTrue(superseded.create().isEmpty(), superseded.toString());
+        assertEquals(List.of(stillRunning), superseded.delete());
+        // Once the old pod has ended (terminal) or is gone, the retry starts.
+        Pod ended = pod(0, 1, 0, "Failed", null);
+        ended.getMetadata().setDeletionTimestamp("2026-12-01T11:59:00Z"); // past its backoff
+        assertEquals(List.of(train(0, 1, 1)), plan(4, false, List.of(ended), List.of(train(0, 1, 1))).create());
+        assertEquals(List.of(train(0, 1, 1)), plan(4, false, List.of(), List.of(train(0, 1, 1))).create());
+    }
 }

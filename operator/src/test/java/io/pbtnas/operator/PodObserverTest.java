@@ -66,6 +66,60 @@ class PodObserverTest {
         assertTrue(r.message().contains("container mix exited with 2") && r.message().contains("bad plan"), r.message());
     }
 
+    private static Pod withCondition(Pod pod, String type, String reason, String message) {
+        if (pod.getStatus().getConditions() == null) {
+            pod.getStatus().setConditions(new java.util.ArrayList<>());
+        }
+        pod.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType(type)
+                .withStatus("True").withReason(reason).withMessage(message).build());
+        return pod;
+    }
+
+    @Test
+    void anEvictedPodIsADisruptionNotAFailureEvenWhileItsContainersStillStop() {
+        // The Eviction API marks the pod DisruptionTarget, then deletes it: still Running in its grace period.
+        Pod evicting = withCondition(pod(2, 1, 0, "Running", PodFactory.TRAINER, 0, null), "DisruptionTarget",
+                "EvictionByEvictionAPI", "Eviction API: evicting");
+        assertTrue(PodObserver.results(List.of(evicting)).isEmpty(), "not deleted yet: no result");
+        evicting.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        MemberResult r = PodObserver.results(List.of(evicting)).get(0);
+        assertEquals(Outcome.DISRUPTED, r.outcome());
+        assertTrue(r.message().contains("EvictionByEvictionAPI"), r.message());
+        // Then its trainer is killed by SIGTERM: Failed with 143, still a disruption.
+        Pod ended = withCondition(pod(2, 1, 0, "Failed", PodFactory.TRAINER, 143, null), "DisruptionTarget",
+                "PreemptionByScheduler", "preempted by a higher-priority pod");
+        assertEquals(Outcome.DISRUPTED, PodObserver.results(List.of(ended)).get(0).outcome());
+    }
+
+    @Test
+    void podsTheKubeletOrNodeControllerEndedByReasonAreDisruptions() {
+        for (String reason : List.of("Evicted", "Preempting", "NodeLost", "Terminated")) {
+            Pod p = pod(0, 0, 0, "Failed", PodFactory.TRAINER, 137, null);
+            p.getStatus().setReason(reason);
+            p.getStatus().setMessage("The node was low on resource: memory.");
+            MemberResult r = PodObserver.results(List.of(p)).get(0);
+            assertEquals(Outcome.DISRUPTED, r.outcome(), reason);
+            assertTrue(r.message().contains(reason), r.message());
+        }
+    }
+
+    @Test
+    void trainerExitTwoIsBadInputWithTheTrainersMessageOtherExitsAreFailures() {
+        MemberResult bad = PodObserver.results(List.of(pod(1, 0, 0, "Failed", PodFactory.TRAINER, 2,
+                "bad input: PBTNAS_GENOME: gene cell9 is not in the search space"))).get(0);
+        assertEquals(Outcome.BAD_INPUT, bad.outcome());
+        assertTrue(bad.message().contains("exited with 2") && bad.message().contains("gene cell9"), bad.message());
+        assertEquals(Outcome.FAILED, PodObserver.results(List.of(pod(1, 0, 0, "Failed", PodFactory.TRAINER, 1,
+                "training failed: diverged"))).get(0).outcome());
+        // Exit 2 of another container (the mix) is not the trainer's contract.
+        assertEquals(Outcome.FAILED, PodObserver.results(List.of(pod(1, 0, 0, "Failed", PodFactory.MIX, 2,
+                "bad plan"))).get(0).outcome());
+        // Past its deadline the step failed, whatever exit code the kill left: retried.
+        Pod late = pod(1, 0, 0, "Failed", PodFactory.TRAINER, 2, null);
+        late.getStatus().setReason(PodObserver.DEADLINE_EXCEEDED);
+        assertEquals(Outcome.FAILED, PodObserver.results(List.of(late)).get(0).outcome());
+    }
+
     @Test
     void runningPodsGiveNoResultButDeletedOnesFail() {
         Pod running = pod(0, 0, 0, "Running", PodFactory.TRAINER, 0, null);

@@ -2,9 +2,11 @@ package io.pbtnas.cli.local;
 
 import io.pbtnas.cli.output.RunListener;
 import io.pbtnas.core.contract.TrainerContract;
+import io.pbtnas.core.contract.TrainerExit;
 import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.engine.MemberResult;
+import io.pbtnas.core.engine.Outcome;
 import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.core.model.SearchSpec;
 
@@ -81,7 +83,9 @@ final class MemberStep {
                     + lastLine(exit.tail())) + " (log: " + exit.log() + ")";
         }
         listener.memberFinished(job, null, exit.seconds(), error);
-        return MemberResult.failed(t.member(), t.generation(), t.attempt(), error);
+        // The contract's exit codes, read as on a cluster: exit 2 (bad input) is not retried.
+        return new MemberResult(t.member(), t.generation(), t.attempt(),
+                exit.code() == 0 ? Outcome.FAILED : TrainerExit.outcome(exit.code()), null, error);
     }
 
     /** The line that best says why: the last error or exception line, else the last line. */

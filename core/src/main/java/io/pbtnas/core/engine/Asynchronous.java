@@ -64,16 +64,14 @@ final class Asynchronous {
         int k = r.generation();
         boolean ok = r.outcome() == Outcome.SUCCEEDED && r.score() != null && Double.isFinite(r.score());
         if (!ok) {
-            String why = r.outcome() == Outcome.SUCCEEDED
-                    ? "trainer exited successfully but reported no finite score (" + r.score() + ")"
-                    : (r.message() == null ? "training failed" : r.message());
-            int attempts = m.attempts() + 1;
-            String msg = "step " + k + " attempt " + m.attempts() + ": " + why;
-            if (attempts <= spec.failurePolicy().maxRetries()) {
-                byId.put(m.id(), m.withState(MemberState.PENDING, attempts, msg));
+            FailedAttempt.Next next = FailedAttempt.apply(spec, m, r, "step", k);
+            if (next.retried()) {
+                byId.put(m.id(), next.member());
                 return new Arrival(m.id(), k, r.attempt(), null, Arrival.Verdict.RETRY, null);
             }
-            MemberStatus failed = m.withState(m.state(), attempts, msg).withFailure(k, MemberState.FAILED, msg);
+            MemberStatus failed = next.member();
+            int attempts = failed.attempts();
+            String msg = failed.message();
             boolean replaceable = spec.strategy().replaces()
                     && spec.failurePolicy().onExhausted() == FailurePolicy.OnExhausted.REPLACE;
             if (k + 1 < spec.generations() && !replaceable) {

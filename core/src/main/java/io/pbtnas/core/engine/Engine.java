@@ -28,8 +28,9 @@ import java.util.Optional;
  * same inputs gives the same output, and actions of members still training are re-emitted
  * identically (drivers de-duplicate by member, generation, attempt).
  *
- * <p>Per generation g: members train; results are applied (a failure is retried up to
- * failurePolicy.maxRetries times, then the member is Failed for g); when no member is Pending or
+ * <p>Per generation g: members train; results are applied ({@link FailedAttempt}: a failure is retried
+ * up to failurePolicy.maxRetries times, a disruption without using a retry, bad input not at all; then
+ * the member is Failed for g); when no member is Pending or
  * Training the generation is settled: on the last generation the search completes with the best
  * member, otherwise the strategy picks replacements and generation g+1 starts. A Failed member is
  * replaced like a bottom member (policy replace) when the strategy replaces and a parent pool
@@ -108,7 +109,6 @@ public final class Engine {
         List<MemberResult> sorted = new ArrayList<>(observed);
         sorted.sort(Comparator.comparingInt(MemberResult::member).thenComparingInt(MemberResult::generation)
                 .thenComparingInt(MemberResult::attempt).thenComparing(MemberResult::outcome));
-        int maxRetries = spec.failurePolicy().maxRetries();
         for (MemberResult r : sorted) {
             MemberStatus m = byId.get(r.member());
             if (m == null || r.generation() != g || m.state() != MemberState.TRAINING || r.attempt() != m.attempts()) {
@@ -119,16 +119,7 @@ public final class Engine {
                 byId.put(m.id(), m.withScore(r.score(), g, r.attempt()));
                 continue;
             }
-            String why = r.outcome() == Outcome.SUCCEEDED
-                    ? "trainer exited successfully but reported no finite score (" + r.score() + ")"
-                    : (r.message() == null ? "training failed" : r.message());
-            int attempts = m.attempts() + 1;
-            String msg = "generation " + g + " attempt " + m.attempts() + ": " + why;
-            if (attempts <= maxRetries) {
-                byId.put(m.id(), m.withState(MemberState.PENDING, attempts, msg));
-            } else {
-                byId.put(m.id(), m.withState(m.state(), attempts, msg).withFailure(g, MemberState.FAILED, msg));
-            }
+            byId.put(m.id(), FailedAttempt.apply(spec, m, r, "generation", g).member());
         }
         List<MemberStatus> members = s.members().stream().map(m -> byId.get(m.id())).toList();
         return new SearchStatus(s.phase(), g, s.best(), members, s.conditions(), s.observedGeneration(), s.message());

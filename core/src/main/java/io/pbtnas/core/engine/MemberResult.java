@@ -25,4 +25,12 @@ public record MemberResult(int member, int generation, int attempt, Outcome outc
     public MemberResult withTimes(String started, String finished) {
         return new MemberResult(member, generation, attempt, outcome, score, message, started, finished);
     }
+
+    public static MemberResult disrupted(int member, int generation, int attempt, String message) {
+        return new MemberResult(member, generation, attempt, Outcome.DISRUPTED, null, message);
+    }
+
+    public static MemberResult badInput(int member, int generation, int attempt, String message) {
+        return new MemberResult(member, generation, attempt, Outcome.BAD_INPUT, null, message);
+    }
 }

@@ -41,20 +41,33 @@ public record MemberStatus(
         @JsonPropertyDescription("For each entry of scores (same order), the attempt whose files count: "
                 + "members/<id>/gen-<g>/attempt-<a>/; -1 for a step finished before attempts had their own "
                 + "directories (its files are in members/<id>/gen-<g>/).")
-        List<Integer> checkpointAttempts) {
+        List<Integer> checkpointAttempts,
+        @JsonPropertyDescription("Of attempts, how many were disrupted (evicted, preempted, node lost or shut "
+                + "down): each got a new attempt without using one of failurePolicy.maxRetries. Unset when none.")
+        Integer disruptions) {
 
     /** A member without hyperparameters. */
     public MemberStatus(Integer id, Map<String, String> genome, List<Double> scores, List<Integer> replacedAt,
                         List<Integer> failedAt, List<LineageEntry> lineage, String checkpoint, Integer attempts,
                         MemberState state, String message) {
-        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, null, null);
+        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, null, null, null);
     }
 
     /** A member whose steps (if any) were all written before attempt directories (see checkpointAttempts). */
     public MemberStatus(Integer id, Map<String, String> genome, List<Double> scores, List<Integer> replacedAt,
                         List<Integer> failedAt, List<LineageEntry> lineage, String checkpoint, Integer attempts,
                         MemberState state, String message, List<Map<String, Object>> hparams) {
-        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, hparams, null);
+        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, hparams, null,
+                null);
+    }
+
+    /** A member never disrupted in its current step. */
+    public MemberStatus(Integer id, Map<String, String> genome, List<Double> scores, List<Integer> replacedAt,
+                        List<Integer> failedAt, List<LineageEntry> lineage, String checkpoint, Integer attempts,
+                        MemberState state, String message, List<Map<String, Object>> hparams,
+                        List<Integer> checkpointAttempts) {
+        this(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state, message, hparams,
+                checkpointAttempts, null);
     }
 
     public MemberStatus {
@@ -74,6 +87,25 @@ public record MemberStatus(
             throw new IllegalArgumentException("member " + id + ": checkpointAttempts has "
                     + checkpointAttempts.size() + " entries but scores has " + scores.size() + "; they pair up");
         }
+        // Unset rather than 0, so a status without disruptions reads as it did before the field existed.
+        disruptions = disruptions == null || disruptions <= 0 ? null : disruptions;
+    }
+
+    /** Disrupted attempts of the current step (0 when unset). */
+    public int disruptionCount() {
+        return disruptions == null ? 0 : disruptions;
+    }
+
+    /** Retries used in the current step: the attempts that failed, not counting disruptions. */
+    public int retriesUsed() {
+        return (attempts == null ? 0 : attempts) - disruptionCount();
+    }
+
+    /** The current attempt was disrupted: the next attempt starts without using a retry. */
+    public MemberStatus withDisruption(String message) {
+        return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint,
+                (attempts == null ? 0 : attempts) + 1, MemberState.PENDING, message, hparams, checkpointAttempts,
+                disruptionCount() + 1);
     }
 
     /** The hyperparameter values of step k (empty when the search has none or the slot never reached k). */
@@ -94,7 +126,7 @@ public record MemberStatus(
         List<Map<String, Object>> h = new ArrayList<>(hparams);
         h.add(values);
         return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, state,
-                message, h, checkpointAttempts);
+                message, h, checkpointAttempts, disruptions);
     }
 
     /** The score of generation g, if this slot succeeded in it (slots exist from generation 0). */
@@ -121,9 +153,10 @@ public record MemberStatus(
         return Optional.empty();
     }
 
+    /** A copy in state {@code s}; attempts 0 (a new step) also clears the disruptions, which count within attempts. */
     public MemberStatus withState(MemberState s, Integer attempts, String message) {
         return new MemberStatus(id, genome, scores, replacedAt, failedAt, lineage, checkpoint, attempts, s, message,
-                hparams, checkpointAttempts);
+                hparams, checkpointAttempts, attempts == null || attempts == 0 ? null : disruptions);
     }
 
     /** Step {@code generation} succeeded with {@code score}; the files of {@code attempt} are the ones that count. */
@@ -134,7 +167,7 @@ public record MemberStatus(
         a.add(attempt);
         return new MemberStatus(id, genome, s, replacedAt, failedAt, lineage,
                 CheckpointLayout.relativeModel(id, generation, attempt), attempts, MemberState.DONE, message, hparams,
-                a);
+                a, disruptions);
     }
 
     /** The attempt whose files count for generation g, if this slot succeeded in it. */
@@ -153,7 +186,7 @@ public record MemberStatus(
             f.add(generation);
         }
         return new MemberStatus(id, genome, scores, replacedAt, f, lineage, checkpoint, attempts, s, message, hparams,
-                checkpointAttempts);
+                checkpointAttempts, disruptions);
     }
 
     /** The slot gets a new network for the given generation. */

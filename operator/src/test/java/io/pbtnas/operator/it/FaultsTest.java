@@ -35,9 +35,9 @@ class FaultsTest {
             h.create(Harness.searchYaml("crash", FAST, 4, 3, "{}", "  failurePolicy: {maxRetries: 2}\n"));
             PbtNasSearch done = h.awaitPhase("crash", Phase.COMPLETE, Duration.ofMinutes(3));
 
-            Pod failed = h.client.pods().inNamespace(h.namespace).withName("crash-m1-g1-a0").get();
+            Pod failed = h.lastSeen("crash-m1-g1-a0");
             assertEquals("Failed", failed.getStatus().getPhase());
-            Pod retry = h.client.pods().inNamespace(h.namespace).withName("crash-m1-g1-a1").get();
+            Pod retry = h.lastSeen("crash-m1-g1-a1");
             assertNotNull(retry, "no retry pod; pods: " + h.podSummary("crash"));
             assertEquals("Succeeded", retry.getStatus().getPhase());
             // The retry started only after the backoff (2 s in tests) from the failure. Both timestamps
@@ -91,7 +91,7 @@ class FaultsTest {
             PbtNasSearch done = h.awaitPhase("gone", Phase.COMPLETE, Duration.ofMinutes(3));
             SearchStatus s = done.getStatus();
             assertEquals(2, s.member(2).scores().size(), "member 2 scores " + s.member(2).scores());
-            boolean rerun = h.memberPods("gone").stream().anyMatch(p -> p.getMetadata().getName().startsWith("gone-m2-g0-")
+            boolean rerun = h.seenMemberPods("gone").stream().anyMatch(p -> p.getMetadata().getName().startsWith("gone-m2-g0-")
                     && "Succeeded".equals(p.getStatus().getPhase()));
             assertTrue(rerun, "member 2 generation 0 never finished after the deletion: " + h.podSummary("gone"));
         }

@@ -93,7 +93,7 @@ class FullSearchTest {
 
             // Pods: one per member and generation, labelled, owned by the search; mix init only for children,
             // search-dir init (creates the search's directory as the pod's user) only for generation 0.
-            List<Pod> pods = h.memberPods("fmnist");
+            List<Pod> pods = h.seenMemberPods("fmnist"); // finished ones are deleted once recorded
             assertEquals(24, pods.size(), h.podSummary("fmnist"));
             long withMix = pods.stream().filter(p -> p.getSpec().getInitContainers().stream()
                     .anyMatch(c -> c.getName().equals(PodFactory.MIX))).count();

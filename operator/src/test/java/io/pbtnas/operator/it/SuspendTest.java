@@ -40,7 +40,7 @@ class SuspendTest {
             PbtNasSearch recorded = h.await("su", s -> s.getStatus().member(0).scores().size() == 1
                     && s.getStatus().member(1).scores().size() == 1, Duration.ofSeconds(60));
             Thread.sleep(5000);
-            List<String> pods = h.memberPods("su").stream().map(p -> p.getMetadata().getName()).sorted().toList();
+            List<String> pods = h.seenMemberPods("su").stream().map(p -> p.getMetadata().getName()).sorted().toList();
             assertEquals(List.of("su-m0-g0-a0", "su-m1-g0-a0"), pods, "pods created while suspended: " + h.podSummary("su"));
             assertTrue(isTrue(h.get("su"), StatusConditions.SUSPENDED), Json.write(recorded.getStatus()));
 
@@ -53,7 +53,7 @@ class SuspendTest {
             for (int m = 0; m < 4; m++) {
                 assertEquals(2, done.getStatus().member(m).scores().size(), Json.write(done.getStatus()));
             }
-            Pod first = h.client.pods().inNamespace(h.namespace).withName("su-m0-g0-a0").get();
+            Pod first = h.lastSeen("su-m0-g0-a0");
             assertEquals("Succeeded", first.getStatus().getPhase(), "the step running at suspension was not retried");
         }
     }

@@ -250,9 +250,11 @@ final class PodRunner implements Runnable {
     Pod patch = new Pod();
     patch.setStatus(status);
     try {
-      // a merge patch of the whole status: lists are replaced, and no resourceVersion can conflict
+      // a strategic merge patch of the whole status: container statuses are replaced, conditions merged
+      // by type (one the API server set, e.g. DisruptionTarget on an eviction, stays, as with a real
+      // kubelet), and no resourceVersion can conflict
       ctx.client().pods().inNamespace(pod.getMetadata().getNamespace()).withName(name())
-          .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+          .subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;

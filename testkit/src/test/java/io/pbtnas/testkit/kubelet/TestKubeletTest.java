@@ -115,6 +115,33 @@ class TestKubeletTest {
   }
 
   @Test
+  void anEvictedPodIsStoppedAndKeepsTheDisruptionTargetConditionTheApiServerSet() throws Exception {
+    create(pod("evictee", "sleep 600"));
+    await("evictee", p -> phase(p, "Running"));
+    java.util.List<Pod> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var watch = client.pods().withName("evictee").watch(new io.fabric8.kubernetes.client.Watcher<Pod>() {
+      @Override
+      public void eventReceived(Action action, Pod p) {
+        seen.add(p);
+      }
+
+      @Override
+      public void onClose(io.fabric8.kubernetes.client.WatcherException e) {
+      }
+    })) {
+      // The Eviction API (no PodDisruptionBudget here): the API server adds DisruptionTarget, then deletes.
+      assertTrue(client.pods().withName("evictee").evict(), "eviction refused");
+      client.pods().withName("evictee").waitUntilCondition(p -> p == null, 30, TimeUnit.SECONDS);
+      Thread.sleep(200); // the watch's last events
+    }
+    Pod failed = seen.stream().filter(p -> p.getStatus() != null && "Failed".equals(p.getStatus().getPhase()))
+        .findFirst().orElseThrow(() -> new AssertionError("never seen Failed: " + seen.size() + " versions"));
+    assertTrue(failed.getStatus().getConditions().stream().anyMatch(c -> "DisruptionTarget".equals(c.getType())
+        && "True".equals(c.getStatus()) && "EvictionByEvictionAPI".equals(c.getReason())),
+        "the kubelet's status write dropped the API server's condition: " + failed.getStatus().getConditions());
+  }
+
+  @Test
   void initContainersRunFirstAndShareVolumesWithTheMainContainer() throws Exception {
     Pod pod = new PodBuilder(pod("init", "cat /in/greeting > /dev/termination-log; echo done > /out/result"))
         .editSpec()
