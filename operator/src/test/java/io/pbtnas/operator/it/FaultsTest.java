@@ -49,7 +49,7 @@ class FaultsTest {
             // Attempt 1's files count for member 1's generation 1, and generation 2 reads exactly them.
             assertEquals(List.of(0, 1, 0), done.getStatus().member(1).checkpointAttempts());
             List<String> uses = new ArrayList<>();
-            for (Pod p : h.memberPods("crash")) {
+            for (Pod p : h.seenMemberPods("crash")) {
                 if ("2".equals(p.getMetadata().getLabels().get(PodLabels.GENERATION))) {
                     p.getSpec().getInitContainers().forEach(c -> {
                         c.getArgs().forEach(uses::add);
