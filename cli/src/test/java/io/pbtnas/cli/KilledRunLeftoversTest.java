@@ -55,7 +55,9 @@ class KilledRunLeftoversTest {
             try (Stream<Path> s = Files.walk(dir)) {
                 assertEquals(List.of(), s.filter(AtomicFiles::isTemporary).toList(), "temporary files left");
             }
-            assertTrue(ResumeTest.read(log2).contains("ended 2 trainer process(es)"), () -> ResumeTest.read(log2));
+            // The orphan above at least; the other trainer may have finished its short step before the resume.
+            assertTrue(ResumeTest.read(log2).matches("(?s).*ended [12] trainer process\\(es\\) left running.*"),
+                    () -> ResumeTest.read(log2));
         } finally {
             orphan.destroyForcibly();
             resumed.destroyForcibly();
