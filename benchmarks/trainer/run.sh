@@ -2,7 +2,7 @@
 # The built-in trainer against PyTorch 2.7.1 eager on the same network (benchmarks/README.md, section 5).
 #
 #   benchmarks/trainer/run.sh [--repeats 3] [--threads 1,2] [--genomes all-conv3x3,all-conv5x5,all-sepconv3x3,mixed]
-#                             [--batches 20] [--ops 1] [--results DIR]
+#                             [--batches 20] [--eval-images 10000] [--ops 1] [--results DIR]
 #
 # Builds the trainer, installs torch==2.7.1 (+ numpy, safetensors) once into its own virtual environment
 # under ${PBTNAS_CACHE_DIR:-$HOME/.cache/pbtnas}/trainer-bench/ (never used by CI), then for every genome
@@ -23,7 +23,7 @@ args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --results) results="$2"; shift 2 ;;
-    --repeats|--threads|--genomes|--batches|--ops) args+=("$1" "$2"); shift 2 ;;
+    --repeats|--threads|--genomes|--batches|--eval-images|--ops) args+=("$1" "$2"); shift 2 ;;
     -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -47,8 +47,9 @@ mkdir -p "$results/raw" "$work"
 { git rev-parse HEAD; git status --short -- trainer-image benchmarks/trainer; } >"$results/raw/source.txt"
 bash "$repo/benchmarks/machine.sh" >"$results/MACHINE.md"
 ti="$repo/trainer-image/target"
-# The JVM options are the local mode's (pbtnas run --trainer-java-opts default).
-java_cmd="java -Xmx768m -XX:+UseSerialGC -cp $ti/classes:$ti/test-classes:$ti/lib/* io.pbtnas.trainer.bench.TrainerBenchmark"
+# The JVM options are the local mode's (pbtnas run --trainer-java-opts default), from their one place.
+java_opts="$(java -cp "$ti/classes" io.pbtnas.trainer.TrainerJvm)"
+java_cmd="java $java_opts -cp $ti/classes:$ti/test-classes:$ti/lib/* io.pbtnas.trainer.bench.TrainerBenchmark"
 OMP_WAIT_POLICY=PASSIVE python3 "$here/bench.py" --java "$java_cmd" --python "$venv/bin/python" \
   --launcher "$repo/trainer-image/image/pbtnas-with-allocator" \
   --work "$work" --results "$results" \

@@ -4,6 +4,7 @@ import io.pbtnas.cli.local.Evaluation;
 import io.pbtnas.cli.local.MachineDefaults;
 import io.pbtnas.cli.local.TrainerCommand;
 import io.pbtnas.core.json.Json;
+import io.pbtnas.trainer.TrainerJvm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ public final class EvalCommand implements Callable<Integer> {
             description = "A contract-honouring trainer to evaluate with instead of the built-in one.")
     String trainerCommand;
 
-    @Option(names = "--trainer-java-opts", paramLabel = "OPTS", defaultValue = "-Xmx1g -XX:+UseSerialGC",
+    @Option(names = "--trainer-java-opts", paramLabel = "OPTS", defaultValue = TrainerJvm.LOCAL_EVAL,
             description = "JVM options of the built-in trainer. Default: ${DEFAULT-VALUE}.")
     String trainerJavaOpts;
 

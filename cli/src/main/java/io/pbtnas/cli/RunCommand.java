@@ -15,6 +15,7 @@ import io.pbtnas.cli.output.QuietOutput;
 import io.pbtnas.cli.output.RunListener;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.TrainerPodRules;
+import io.pbtnas.trainer.TrainerJvm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "'python3 my_trainer.py' (run by /bin/sh; inputs in PBTNAS_* environment variables).")
     String trainerCommand;
 
-    @Option(names = "--trainer-java-opts", paramLabel = "OPTS", defaultValue = "-Xmx768m -XX:+UseSerialGC",
+    @Option(names = "--trainer-java-opts", paramLabel = "OPTS", defaultValue = TrainerJvm.LOCAL_RUN,
             description = "JVM options of each built-in trainer process. Default: ${DEFAULT-VALUE}.")
     String trainerJavaOpts;
 

@@ -79,7 +79,7 @@ public final class Harness implements AutoCloseable {
                 .cpu("64").memory("256Gi").gpus(gpus)
                 .maxGracePeriod(Duration.ofSeconds(2))
                 .image("pbtnas/trainer:*", Launchers.entrypoint(
-                        Launchers.java(cp, "io.pbtnas.trainer.TrainerMain", "-Xmx768m", "-XX:+UseSerialGC")))
+                        Launchers.java(cp, "io.pbtnas.trainer.TrainerMain", io.pbtnas.trainer.TrainerJvm.LOCAL_RUN.split(" "))))
                 .image("pbtnas/contract-trainer:*", Launchers.entrypoint(
                         Launchers.java(cp, ContractTrainer.class.getName(), "-Xmx128m", "-XX:+UseSerialGC",
                                 "-XX:TieredStopAtLevel=1", "-Xshare:auto")))

@@ -132,6 +132,8 @@ final class OneConfiguration {
             t.put(p.name(), Tensor.ofFloats(p.shape(), weights.get(p.name())));
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
+        // Scratch file, rewritten for each configuration; checkpoints proper are never replaced (NoReplace).
+        Files.deleteIfExists(file);
         Safetensors.write(file, Map.of(), t);
     }
 
