@@ -171,6 +171,12 @@ def write_results(a, runs, ops, genomes, threads, load, started):
             row["rssGrowthLast10MiB"] = {n: statistics.median(r[-1] - r[max(0, len(r) - 11)] for r in pick(g, t, n, "rssMiB"))
                                          for n in names}
             row["allocator"] = {n: sorted(set(pick(g, t, n, "allocator"))) for n in names if n.startswith("ours")}
+            # Per repeat: the sides of one repeat ran back to back, so their ratio is free of the machine's slow
+            # drift; min and max over repeats show how far a single comparison can be trusted.
+            row["pairedCpuRatio"] = {
+                f"{phase}:{n}": [p / o for p, o in zip(pick(g, t, n, key), pick(g, t, "ours", key))]
+                for phase, key in (("train", "trainCpuMsPerImage"), ("eval", "evalCpuMsPerImage"))
+                for n in ("pytorch", "pytorch-jemalloc")}
             rows.append(row)
 
     meta = dict(repeats=a.repeats, repeatsDone=1 + max((r["repeat"] for r in runs), default=-1), threads=threads, width=a.width, batch=a.batch, warmup=a.warmup,
@@ -241,10 +247,12 @@ def summary_md(meta, rows, checks):
            "ours-glibc = the same with PBTNAS_ALLOCATOR=glibc; **pytorch** = the twin as a user runs it; "
            "pytorch-jemalloc = the twin through the same launcher (same allocator and settings as ours).", "",
            "CPU time per image (ms; process = every thread; median over repeats). CPU time is far less sensitive "
-           "to other processes' load than img/s; ratio = PyTorch's / ours (≥ 1: we need no more CPU).", "",
+           "to other processes' load than img/s; ratio = PyTorch's / ours (≥ 1: we need no more CPU), of the medians; "
+           "in brackets the lowest and highest ratio within one repeat (the sides of a repeat run back to back).", "",
            "| genome | threads | allocator of ours | train CPU ours / ours-glibc / pytorch / pytorch-jemalloc | "
-           "**train ratio** | ratio vs pytorch-jemalloc | eval CPU ours / ours-glibc / pytorch / pytorch-jemalloc | "
-           "**eval ratio** | ratio vs pytorch-jemalloc | main thread train / eval, ours / pytorch | "
+           "**train ratio** (per repeat) | ratio vs pytorch-jemalloc (per repeat) | eval CPU ours / ours-glibc / "
+           "pytorch / pytorch-jemalloc | **eval ratio** (per repeat) | ratio vs pytorch-jemalloc (per repeat) | "
+           "main thread train / eval, ours / pytorch | "
            "faults/img train ours / ours-glibc / pytorch / pytorch-jemalloc |",
            "|---|---|---|---|---|---|---|---|---|---|---|"]
 
@@ -255,10 +263,17 @@ def summary_md(meta, rows, checks):
         tc, ec = r["trainCpuMsPerImage"], r["evalCpuMsPerImage"]
         tm, em = r["trainMainThreadCpuMsPerImage"], r["evalMainThreadCpuMsPerImage"]
         m = lambda d, n: d[n]["median"]
+
+        def spread(phase, n):
+            v = r["pairedCpuRatio"][f"{phase}:{n}"]
+            return f"{min(v):.2f}–{max(v):.2f}" if len(v) > 1 else "one repeat"
+
         out.append(f"| {r['genome']} | {r['threads']} | {','.join(r['allocator']['ours'])} | {four(tc, '.3f')} | "
-                   f"**{m(tc, 'pytorch') / m(tc, 'ours'):.2f}** | {m(tc, 'pytorch-jemalloc') / m(tc, 'ours'):.2f} | "
-                   f"{four(ec, '.3f')} | **{m(ec, 'pytorch') / m(ec, 'ours'):.2f}** | "
-                   f"{m(ec, 'pytorch-jemalloc') / m(ec, 'ours'):.2f} | {m(tm, 'ours'):.3f} / {m(tm, 'pytorch'):.3f}, "
+                   f"**{m(tc, 'pytorch') / m(tc, 'ours'):.2f}** ({spread('train', 'pytorch')}) | "
+                   f"{m(tc, 'pytorch-jemalloc') / m(tc, 'ours'):.2f} ({spread('train', 'pytorch-jemalloc')}) | "
+                   f"{four(ec, '.3f')} | **{m(ec, 'pytorch') / m(ec, 'ours'):.2f}** ({spread('eval', 'pytorch')}) | "
+                   f"{m(ec, 'pytorch-jemalloc') / m(ec, 'ours'):.2f} ({spread('eval', 'pytorch-jemalloc')}) | "
+                   f"{m(tm, 'ours'):.3f} / {m(tm, 'pytorch'):.3f}, "
                    f"{m(em, 'ours'):.3f} / {m(em, 'pytorch'):.3f} | {four(r['trainMinorFaultsPerImage'], '.1f')} |")
     out += ["", "Memory and start-up (medians): peak RSS (VmHWM) after training; RSS growth from step 3 (after "
             "warm-up) to step 23 (20 steps) and over the last 10 steps; time from spawning the process to the end "
