@@ -1,5 +1,6 @@
 package io.pbtnas.deploytests;
 
+import io.pbtnas.testkit.PodRecorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ class ByoTrainerOnNodeTest {
     void theExampleImageRunsASearchThroughTheContract(RealNode node) throws Exception {
         E2eScenario.setUp(node);
         try (KubernetesClient c = node.newClient(E2eScenario.NAMESPACE);
-             PodRecorder recorder = new PodRecorder(c, E2eScenario.NAMESPACE, NAME)) {
+             PodRecorder recorder = PodRecorder.ofSearch(c, E2eScenario.NAMESPACE, NAME)) {
             // The example as a user has it, made small enough for 2 cores (its header says what it costs).
             JsonNode manifest = Manifests.parse(ServerSideApply.read(RepoPaths.examples().resolve("byo-trainer/search.yaml")))
                     .get(0).deepCopy();

@@ -1,5 +1,6 @@
 package io.pbtnas.deploytests;
 
+import io.pbtnas.testkit.PodRecorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +53,7 @@ class DisruptionOnNodeTest {
         E2eScenario.setUp(node);
         String name = "fmnist-evict";
         try (KubernetesClient c = node.newClient(E2eScenario.NAMESPACE);
-             PodRecorder pods = new PodRecorder(c, E2eScenario.NAMESPACE, name)) {
+             PodRecorder pods = PodRecorder.ofSearch(c, E2eScenario.NAMESPACE, name)) {
             applyFresh(c, search(name, 2, 2));
             Pod victim = SearchOnNodeTest.waitForValue(Duration.ofMinutes(5), () -> c.pods()
                     .withLabel("pbtnas.io/search", name).withLabel("pbtnas.io/role", "member").list().getItems().stream()

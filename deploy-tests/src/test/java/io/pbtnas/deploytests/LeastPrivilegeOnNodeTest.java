@@ -1,5 +1,6 @@
 package io.pbtnas.deploytests;
 
+import io.pbtnas.testkit.PodRecorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ class LeastPrivilegeOnNodeTest {
                 .digest(value.getBytes(StandardCharsets.UTF_8)));
         try (KubernetesClient c = node.newClient(E2eScenario.NAMESPACE);
              // Finished member pods are deleted once recorded: read them as they were seen.
-             PodRecorder recorded = new PodRecorder(c, E2eScenario.NAMESPACE, NAME)) {
+             PodRecorder recorded = PodRecorder.ofSearch(c, E2eScenario.NAMESPACE, NAME)) {
             c.secrets().resource(new SecretBuilder().withNewMetadata().withName(SECRET).endMetadata()
                     .addToStringData("token", value).build()).forceConflicts().serverSideApply();
 

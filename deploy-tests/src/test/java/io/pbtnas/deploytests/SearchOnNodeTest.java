@@ -1,5 +1,6 @@
 package io.pbtnas.deploytests;
 
+import io.pbtnas.testkit.PodRecorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -49,7 +50,7 @@ class SearchOnNodeTest {
         List<Pod> pods;
         // Finished member pods are deleted once the status records them: look at them as they were.
         try (KubernetesClient c = node.newClient(E2eScenario.NAMESPACE);
-             PodRecorder recorder = new PodRecorder(c, E2eScenario.NAMESPACE, SEARCH)) {
+             PodRecorder recorder = PodRecorder.ofSearch(c, E2eScenario.NAMESPACE, SEARCH)) {
             run = E2eScenario.run(node, SEARCH_FILE, 20);
             pods = recorder.all();
         }

@@ -8,6 +8,7 @@ import io.pbtnas.core.model.Phase;
 import io.pbtnas.operator.PbtNasSearch;
 import io.pbtnas.operator.PodLabels;
 import io.pbtnas.operator.testing.ContractTrainer;
+import io.pbtnas.testkit.PodRecorder;
 import io.pbtnas.testkit.TestApiServer;
 import io.pbtnas.testkit.kubelet.Launcher;
 import io.pbtnas.testkit.kubelet.Launchers;
@@ -34,13 +35,8 @@ public final class Harness implements AutoCloseable {
     public final String namespace;
     public final TestKubelet kubelet;
     public final Path root;
-    /**
-     * Every pod of the namespace as last seen (finished member pods are deleted once recorded, so a test
-     * that looks at them afterwards reads them here), and the order pods appeared and went.
-     */
-    private final java.util.Map<String, Pod> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<String> podHistory = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod> podRecorder;
+    /** Every pod of the namespace as last seen, and the order pods appeared and went. */
+    private final PodRecorder pods;
 
     public Harness(String testName) throws Exception {
         this(testName, 8);
@@ -53,25 +49,7 @@ public final class Harness implements AutoCloseable {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
                 .create();
         this.root = Files.createTempDirectory("pbtnas-operator-it-");
-        this.podRecorder = client.pods().inNamespace(namespace).inform(
-                new io.fabric8.kubernetes.client.informers.ResourceEventHandler<Pod>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        lastSeen.put(pod.getMetadata().getName(), pod);
-                        podHistory.add("added " + pod.getMetadata().getName());
-                    }
-
-                    @Override
-                    public void onUpdate(Pod old, Pod pod) {
-                        lastSeen.put(pod.getMetadata().getName(), pod);
-                    }
-
-                    @Override
-                    public void onDelete(Pod pod, boolean finalStateUnknown) {
-                        lastSeen.put(pod.getMetadata().getName(), pod);
-                        podHistory.add("deleted " + pod.getMetadata().getName());
-                    }
-                }, 0);
+        this.pods = PodRecorder.ofNamespace(client, namespace);
         String cp = classpath();
         this.kubelet = TestKubelet.builder(client)
                 .namespace(namespace)
@@ -140,20 +118,17 @@ public final class Harness implements AutoCloseable {
 
     /** Every member pod of the search ever seen, in its last seen state (deleted ones included), by name. */
     public List<Pod> seenMemberPods(String search) {
-        return lastSeen.values().stream()
-                .filter(p -> search.equals(p.getMetadata().getLabels().get(PodLabels.SEARCH))
-                        && PodLabels.ROLE_MEMBER.equals(p.getMetadata().getLabels().get(PodLabels.ROLE)))
-                .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName())).toList();
+        return pods.withRole(search, PodLabels.ROLE_MEMBER);
     }
 
     /** The pod as last seen, also after it was deleted; null if never seen. */
     public Pod lastSeen(String name) {
-        return lastSeen.get(name);
+        return pods.get(name);
     }
 
     /** "added NAME" and "deleted NAME", in the order the watch saw them. */
     public List<String> podHistory() {
-        return List.copyOf(podHistory);
+        return pods.history();
     }
 
     public String podSummary(String search) {
@@ -195,7 +170,7 @@ public final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
-        podRecorder.close();
+        pods.close();
         kubelet.close();
         try {
             client.namespaces().withName(namespace).delete();
