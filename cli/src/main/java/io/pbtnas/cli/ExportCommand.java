@@ -2,10 +2,9 @@ package io.pbtnas.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.pbtnas.cli.local.BestExport;
-import io.pbtnas.cli.local.HistoryFile;
+import io.pbtnas.cli.steps.BestExport;
+import io.pbtnas.cli.steps.HistoryFile;
 import io.pbtnas.cli.local.StatusView;
-import io.pbtnas.cli.local.WorkDir;
 import io.pbtnas.cli.manifest.JsonErrors;
 import io.pbtnas.cli.report.HtmlReport;
 import io.pbtnas.core.contract.TrainerOutput;
@@ -43,7 +42,7 @@ import java.util.concurrent.Callable;
     "Idempotent: every file is rewritten atomically with the same content, so it can run again after a crash.",
     "Exit codes: 0 done, 2 bad input (the message names the flag/field), 1 I/O failure."})
 public final class ExportCommand implements Callable<Integer> {
-    static final String REPORT = WorkDir.REPORT;
+    static final String REPORT = CheckpointLayout.REPORT;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

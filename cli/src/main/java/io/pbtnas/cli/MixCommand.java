@@ -1,6 +1,6 @@
 package io.pbtnas.cli;
 
-import io.pbtnas.cli.local.MixStep;
+import io.pbtnas.cli.steps.MixStep;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

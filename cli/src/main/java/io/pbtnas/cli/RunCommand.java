@@ -1,6 +1,6 @@
 package io.pbtnas.cli;
 
-import io.pbtnas.cli.local.BestExport;
+import io.pbtnas.cli.steps.BestExport;
 import io.pbtnas.cli.local.LocalSearch;
 import io.pbtnas.cli.local.MachineDefaults;
 import io.pbtnas.cli.local.SearchRecord;
@@ -14,7 +14,7 @@ import io.pbtnas.cli.output.JsonOutput;
 import io.pbtnas.cli.output.QuietOutput;
 import io.pbtnas.cli.output.RunListener;
 import io.pbtnas.core.model.SearchSpec;
-import io.pbtnas.core.model.TrainerPodRules;
+import io.pbtnas.core.validation.TrainerPodRules;
 import io.pbtnas.trainer.TrainerJvm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

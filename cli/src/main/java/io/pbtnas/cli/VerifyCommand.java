@@ -1,6 +1,6 @@
 package io.pbtnas.cli;
 
-import io.pbtnas.cli.local.FileTrees;
+import io.pbtnas.cli.steps.FileTrees;
 import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.space.Genome;
 import picocli.CommandLine;

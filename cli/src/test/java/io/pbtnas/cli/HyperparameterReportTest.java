@@ -1,6 +1,6 @@
 package io.pbtnas.cli;
 
-import io.pbtnas.cli.local.HistoryFile;
+import io.pbtnas.cli.steps.HistoryFile;
 import io.pbtnas.cli.local.StatusView;
 import io.pbtnas.cli.report.HtmlReport;
 import io.pbtnas.core.json.Json;

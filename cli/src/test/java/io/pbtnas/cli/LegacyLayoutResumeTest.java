@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pbtnas.cli.local.FileTrees;
+import io.pbtnas.cli.steps.FileTrees;
 import io.pbtnas.cli.support.Cli;
 import io.pbtnas.core.json.Json;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.pbtnas.cli;
 
+
 import io.pbtnas.cli.manifest.Manifest;
 import io.pbtnas.cli.manifest.ManifestException;
 import io.pbtnas.cli.manifest.ManifestReader;

@@ -1,5 +1,6 @@
 package io.pbtnas.cli;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pbtnas.cli.support.Cli;
 import io.pbtnas.core.json.Json;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pbtnas.cli.support.Cli;
 import io.pbtnas.core.json.Json;
-import io.pbtnas.core.layout.Retention;
+import io.pbtnas.core.engine.Retention;
 import io.pbtnas.core.model.MemberStatus;
 import io.pbtnas.core.model.SearchStatus;
 import java.nio.file.Files;

@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * member pods once their result is in the status, so a test that inspects them afterwards reads them here.
  */
 public final class PodRecorder implements AutoCloseable {
-    /** The operator's labels (io.pbtnas.operator.PodLabels; testkit does not depend on the operator). */
+    /** The operator's labels (io.pbtnas.operator.pods.PodLabels; testkit does not depend on the operator). */
     private static final String SEARCH = "pbtnas.io/search";
     private static final String ROLE = "pbtnas.io/role";
 

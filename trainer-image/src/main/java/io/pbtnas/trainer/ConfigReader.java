@@ -1,5 +1,7 @@
 package io.pbtnas.trainer;
 
+import io.pbtnas.core.contract.TrainerContract;
+
 import io.pbtnas.core.space.Genome;
 import io.pbtnas.core.space.SearchSpace;
 import java.io.IOException;
@@ -23,10 +25,13 @@ public final class ConfigReader {
     /** The inputs: flag name (without --) → environment variable. */
     static final Map<String, String> INPUTS = new LinkedHashMap<>();
 
+    /** The contract's names are TrainerContract's; PBTNAS_MEMBER and PBTNAS_GENERATION are for logs only. */
     static {
-        for (String n : List.of("search-space", "genome", "input", "output-dir", "epoch-from", "epoch-to", "seed",
-                "task", "task-args", "termination-log", "mode", "threads", "hparams")) {
-            INPUTS.put(n, "PBTNAS_" + n.toUpperCase(Locale.ROOT).replace('-', '_'));
+        for (String variable : List.of(TrainerContract.SEARCH_SPACE, TrainerContract.GENOME, TrainerContract.INPUT,
+                TrainerContract.OUTPUT_DIR, TrainerContract.EPOCH_FROM, TrainerContract.EPOCH_TO, TrainerContract.SEED,
+                TrainerContract.TASK, TrainerContract.TASK_ARGS, TrainerContract.TERMINATION_LOG, TrainerContract.MODE,
+                TrainerContract.THREADS, TrainerContract.HPARAMS)) {
+            INPUTS.put(TrainerContract.flag(variable), variable);
         }
     }
 

@@ -79,4 +79,16 @@ class ConfigReaderTest {
         BadInputException e = assertThrows(BadInputException.class, () -> ConfigReader.read(args, env));
         assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' should mention " + expected);
     }
+
+    /** The trainer reads every contract variable but the two that are for logs only, by TrainerContract's names. */
+    @org.junit.jupiter.api.Test
+    void theTrainerReadsTheContractsOwnNames() {
+        java.util.Set<String> read = new java.util.HashSet<>(ConfigReader.INPUTS.values());
+        java.util.Set<String> expected = new java.util.HashSet<>(io.pbtnas.core.contract.TrainerContract.VARIABLES);
+        expected.removeAll(java.util.Set.of(io.pbtnas.core.contract.TrainerContract.MEMBER,
+                io.pbtnas.core.contract.TrainerContract.GENERATION));
+        org.junit.jupiter.api.Assertions.assertEquals(expected, read);
+        org.junit.jupiter.api.Assertions.assertEquals(io.pbtnas.core.contract.TrainerContract.OUTPUT_DIR,
+                ConfigReader.INPUTS.get("output-dir"));
+    }
 }

@@ -1,5 +1,7 @@
 package io.pbtnas.cli.local;
 
+import io.pbtnas.cli.steps.HistoryFile;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.layout.CheckpointLayout;

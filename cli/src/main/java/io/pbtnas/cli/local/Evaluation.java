@@ -1,5 +1,7 @@
 package io.pbtnas.cli.local;
 
+import io.pbtnas.cli.steps.BestExport;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.contract.TrainerContract;

@@ -1,5 +1,9 @@
 package io.pbtnas.cli.local;
 
+import io.pbtnas.cli.steps.BestExport;
+import io.pbtnas.cli.steps.HistoryFile;
+import io.pbtnas.cli.steps.FileTrees;
+
 import io.pbtnas.core.layout.AtomicFiles;
 import io.pbtnas.cli.output.FinalSummary;
 import io.pbtnas.cli.output.RunListener;
@@ -9,7 +13,7 @@ import io.pbtnas.core.engine.Decision;
 import io.pbtnas.core.engine.Engine;
 import io.pbtnas.core.engine.MemberResult;
 import io.pbtnas.core.layout.CheckpointLayout;
-import io.pbtnas.core.layout.Retention;
+import io.pbtnas.core.engine.Retention;
 import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;

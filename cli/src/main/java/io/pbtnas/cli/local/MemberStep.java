@@ -1,5 +1,8 @@
 package io.pbtnas.cli.local;
 
+import io.pbtnas.cli.steps.MixStep;
+import io.pbtnas.cli.steps.FileTrees;
+
 import io.pbtnas.cli.output.RunListener;
 import io.pbtnas.core.contract.TrainerContract;
 import io.pbtnas.core.contract.TrainerExit;

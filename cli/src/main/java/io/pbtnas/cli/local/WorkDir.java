@@ -23,7 +23,7 @@ import java.util.Optional;
 public record WorkDir(Path root) {
     public static final String STATUS = "status.json";
     public static final String SEARCH = "search.json";
-    public static final String REPORT = "report.html";
+    public static final String REPORT = io.pbtnas.core.layout.CheckpointLayout.REPORT;
 
     public WorkDir {
         root = root.toAbsolutePath().normalize();

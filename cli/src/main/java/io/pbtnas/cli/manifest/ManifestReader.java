@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.pbtnas.core.model.SearchSpec;
-import io.pbtnas.core.model.SpecValidator;
+import io.pbtnas.core.validation.SpecValidator;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -19,6 +19,8 @@ import java.util.function.UnaryOperator;
  * is unset, never the empty string.
  */
 public final class TrainerContract {
+    /** Every contract variable's name starts with this. */
+    public static final String PREFIX = "PBTNAS_";
     public static final String MODE = "PBTNAS_MODE";
     public static final String SEARCH_SPACE = "PBTNAS_SEARCH_SPACE";
     public static final String GENOME = "PBTNAS_GENOME";
@@ -43,6 +45,14 @@ public final class TrainerContract {
     /** Every name the contract owns: a user's trainer.env may not set them. */
     public static final Set<String> VARIABLES = Set.of(MODE, SEARCH_SPACE, GENOME, INPUT, OUTPUT_DIR, EPOCH_FROM,
             EPOCH_TO, SEED, TASK, TASK_ARGS, TERMINATION_LOG, MEMBER, GENERATION, THREADS, HPARAMS);
+
+    /** The command-line flag equivalent to a contract variable, without "--": PBTNAS_OUTPUT_DIR → output-dir. */
+    public static String flag(String variable) {
+        if (!VARIABLES.contains(variable)) {
+            throw new IllegalArgumentException(variable + " is not a trainer contract variable");
+        }
+        return variable.substring(PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 
     /** PBTNAS_MODE: train a step, or only evaluate a checkpoint. */
     public enum Mode {

@@ -2,7 +2,6 @@ package io.pbtnas.core.engine;
 
 import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.core.model.BestMember;
-import io.pbtnas.core.model.Condition;
 import io.pbtnas.core.model.FailurePolicy;
 import io.pbtnas.core.model.LineageEntry;
 import io.pbtnas.core.model.MemberState;
@@ -11,8 +10,10 @@ import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.Schedule;
 import io.pbtnas.core.model.SearchStatus;
-import io.pbtnas.core.model.SpecValidator;
+import io.pbtnas.core.model.SearchRules;
 import io.pbtnas.core.space.Genome;
+import io.pbtnas.core.status.Reason;
+import io.pbtnas.core.status.SearchConditions;
 import io.pbtnas.core.space.Hyperparameter;
 import io.pbtnas.core.space.SearchSpace;
 import java.util.ArrayList;
@@ -41,9 +42,9 @@ public final class Engine {
     }
 
     public static Decision decide(SearchSpec rawSpec, SearchStatus current, List<MemberResult> observed) {
-        List<String> problems = SpecValidator.problems(rawSpec);
+        List<String> problems = SearchRules.problems(rawSpec);
         if (!problems.isEmpty()) {
-            return new Decision(failed(current, "InvalidSpec", "invalid spec: " + String.join("; ", problems)),
+            return new Decision(failed(current, Reason.INVALID_SPEC, "invalid spec: " + String.join("; ", problems)),
                     List.of());
         }
         SearchSpec spec = rawSpec.withDefaults();
@@ -52,14 +53,14 @@ public final class Engine {
         }
         SearchStatus s = current == null || current.members().isEmpty() ? initial(spec, current) : current;
         if (s.members().size() != spec.population()) {
-            return new Decision(failed(current, "PopulationChanged", "spec.population changed from "
+            return new Decision(failed(current, Reason.POPULATION_CHANGED, "spec.population changed from "
                     + s.members().size() + " to " + spec.population() + "; a running search cannot be resized, "
                     + "create a new search instead"), List.of());
         }
         boolean async = spec.schedule() == Schedule.ASYNCHRONOUS;
         boolean progressed = s.members().stream().anyMatch(m -> m.stepsDone() > 0);
         if (progressed && async == s.arrivals().isEmpty()) {
-            return new Decision(failed(current, "ScheduleChanged", "spec.schedule changed to "
+            return new Decision(failed(current, Reason.SCHEDULE_CHANGED, "spec.schedule changed to "
                     + spec.schedule().code() + " after the search had trained a step "
                     + (async ? "synchronously" : "asynchronously") + "; a running search cannot switch schedules, "
                     + "set it back or create a new search"), List.of());
@@ -252,17 +253,11 @@ public final class Engine {
                         + ", yet a child was planned from it"));
     }
 
-    private static SearchStatus failed(SearchStatus current, String reason, String message) {
-        SearchStatus base = current == null ? new SearchStatus(null, null, null, List.of(), List.of(), null, null)
-                : current;
+    private static SearchStatus failed(SearchStatus current, Reason reason, String message) {
+        SearchStatus base = current == null ? SearchStatus.EMPTY : current;
         SearchStatus s = new SearchStatus(Phase.FAILED, base.generation(), base.best(), base.members(),
                 base.conditions(), base.observedGeneration(), message, base.arrivals());
-        List<Condition> cs = new ArrayList<>();
-        cs.add(condition(base, Condition.READY, "False", reason, message));
-        cs.add(condition(base, Condition.PROGRESSING, "False", reason, message));
-        cs.add(condition(base, Condition.COMPLETE, "False", reason, message));
-        cs.add(condition(base, Condition.DEGRADED, "True", reason, message));
-        return s.withConditions(cs);
+        return SearchConditions.fresh(base).searchStopped(reason, message).applyTo(s, base.observedGeneration(), null);
     }
 
     static SearchStatus withConditions(SearchSpec spec, SearchStatus s, SearchStatus previous) {
@@ -270,29 +265,11 @@ public final class Engine {
         long done = s.members().stream().filter(m -> m.state() == MemberState.DONE).count();
         List<String> lost = s.members().stream().filter(m -> m.state() == MemberState.DROPPED
                 || m.state() == MemberState.FAILED).map(m -> "member " + m.id() + ": " + m.message()).toList();
-        boolean failed = s.phase() == Phase.FAILED;
-        boolean complete = s.phase() == Phase.COMPLETE;
         String progress = spec.schedule() == Schedule.ASYNCHRONOUS ? Asynchronous.progress(spec, s)
                 : "generation " + s.generation() + " of " + spec.generations() + ": " + done + "/"
                 + s.members().size() + " members done";
-        List<Condition> cs = new ArrayList<>();
-        cs.add(condition(prev, Condition.READY, failed ? "False" : "True", failed ? "SearchFailed" : "SpecValid",
-                failed ? s.message() : "spec is valid"));
-        cs.add(condition(prev, Condition.PROGRESSING, complete || failed ? "False" : "True",
-                complete ? "Complete" : failed ? "SearchFailed" : "Training", complete || failed ? s.message()
-                        : progress));
-        cs.add(condition(prev, Condition.DEGRADED, lost.isEmpty() ? "False" : "True",
-                lost.isEmpty() ? "AllMembersHealthy" : "MembersFailed",
-                lost.isEmpty() ? "no member has failed for good" : String.join("; ", lost)));
-        cs.add(condition(prev, Condition.COMPLETE, complete ? "True" : "False", complete ? "Complete"
-                : failed ? "SearchFailed" : "InProgress", complete ? s.message() : progress));
-        return s.withConditions(cs);
-    }
-
-    /** Keeps lastTransitionTime when the status is unchanged; null on a transition, for the caller to stamp. */
-    private static Condition condition(SearchStatus previous, String type, String status, String reason, String msg) {
-        String since = previous.condition(type).filter(c -> status.equals(c.status()))
-                .map(Condition::lastTransitionTime).orElse(null);
-        return new Condition(type, status, reason, msg, previous.observedGeneration(), since);
+        // No clock here: a transition's time is left null for the driver to stamp.
+        return SearchConditions.fresh(prev).search(s.phase(), s.message(), progress, lost)
+                .applyTo(s, prev.observedGeneration(), null);
     }
 }

@@ -1,5 +1,7 @@
 package io.pbtnas.core.engine;
 
+import io.pbtnas.core.model.PopulationSplit;
+
 import io.pbtnas.core.model.LineageEntry;
 import io.pbtnas.core.model.MemberStatus;
 import io.pbtnas.core.space.Gene;
@@ -28,7 +30,7 @@ public final class Mutation implements EvolutionStrategy {
 
     @Override
     public int minParents() {
-        return 1;
+        return PopulationSplit.MIN_PARENTS_MUTATION;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.pbtnas.core.engine;
 
+import io.pbtnas.core.model.PopulationSplit;
+
 import io.pbtnas.core.model.LineageEntry;
 import io.pbtnas.core.model.MemberStatus;
 import io.pbtnas.core.model.Mixing;
@@ -29,7 +31,7 @@ public final class PbtNas implements EvolutionStrategy {
 
     @Override
     public int minParents() {
-        return 2;
+        return PopulationSplit.MIN_PARENTS_PBT_NAS;
     }
 
     @Override

@@ -20,6 +20,8 @@ public record CheckpointLayout(Path root) {
     public static final String GENOME = "genome.json";
     public static final String SEARCH_SPACE = "search-space.json";
     public static final String HISTORY = "history.json";
+    /** The report beside best/ (pbtnas export on a cluster, the local driver after each result). */
+    public static final String REPORT = "report.html";
     public static final String MEMBERS = "members";
     public static final String GEN_PREFIX = "gen-";
     public static final String ATTEMPT_PREFIX = "attempt-";
@@ -33,12 +35,27 @@ public record CheckpointLayout(Path root) {
         Objects.requireNonNull(root, "root");
     }
 
-    /** The root of a search on a volume: {@code <volume>/<namespace>/<search>-<first 8 chars of uid>}. */
+    /** The root of a search on a volume: {@code <volume>/<namespace>/<search>-<uid8>} ({@link #searchFolder}). */
     public static CheckpointLayout of(Path volume, String namespace, String search, String uid) {
-        if (uid == null || uid.length() < 8) {
-            throw new IllegalArgumentException("search uid '" + uid + "' must have at least 8 characters");
+        return new CheckpointLayout(volume.resolve(searchFolder(namespace, search, uid)));
+    }
+
+    /**
+     * A search's folder below the volume's root: {@code <namespace>/<search>-<uid8>}, uid8 being the first 8
+     * characters of the uid without its dashes. The uid keeps a re-created search with the same name away
+     * from the old files. The operator's pods mount exactly this.
+     */
+    public static String searchFolder(String namespace, String search, String uid) {
+        return namespace + "/" + searchDirName(search, uid);
+    }
+
+    /** {@code <search>-<uid8>}: the last part of {@link #searchFolder}. */
+    public static String searchDirName(String search, String uid) {
+        String hex = uid == null ? "" : uid.replace("-", "");
+        if (hex.length() < 8) {
+            throw new IllegalArgumentException("search uid '" + uid + "' must have at least 8 characters besides dashes");
         }
-        return new CheckpointLayout(volume.resolve(namespace).resolve(search + "-" + uid.substring(0, 8)));
+        return search + "-" + hex.substring(0, 8);
     }
 
     /** Where member m's step g lives: every attempt's directory and the mixed child's input. */

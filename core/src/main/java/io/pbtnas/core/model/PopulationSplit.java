@@ -6,6 +6,10 @@ package io.pbtnas.core.model;
  * {@code minParents}). A pure function of the spec, shared by the validator and the engine.
  */
 public record PopulationSplit(int replaced, int parents) {
+    /** The smallest parent pool pbt-nas draws two distinct parents from. */
+    public static final int MIN_PARENTS_PBT_NAS = 2;
+    /** The smallest parent pool mutation copies one parent from. */
+    public static final int MIN_PARENTS_MUTATION = 1;
 
     public static PopulationSplit of(int population, double replaceFraction, double parentFraction, int minParents) {
         int replaced = Math.max(1, (int) Math.floor(replaceFraction * population + 1e-9));
@@ -20,6 +24,11 @@ public record PopulationSplit(int replaced, int parents) {
 
     /** The smallest parent pool a strategy can draw from. */
     public static int minParents(Strategy strategy) {
-        return strategy == Strategy.PBT_NAS ? 2 : 1;
+        return strategy == Strategy.PBT_NAS ? MIN_PARENTS_PBT_NAS : MIN_PARENTS_MUTATION;
+    }
+
+    /** The smallest population a strategy can run: its parent pool plus one replaced member; random needs one. */
+    public static int minPopulation(Strategy strategy) {
+        return strategy.replaces() ? minParents(strategy) + 1 : 1;
     }
 }

@@ -16,7 +16,7 @@ public record SearchStatus(
         BestMember best,
         @JsonPropertyDescription("Every member slot.")
         List<MemberStatus> members,
-        @JsonPropertyDescription("Ready, Progressing, Degraded and Complete conditions.")
+        @JsonPropertyDescription("The conditions of the search, one per type (see conditions[].type).")
         List<Condition> conditions,
         @JsonPropertyDescription("metadata.generation of the spec last acted on.")
         Long observedGeneration,
@@ -26,6 +26,9 @@ public record SearchStatus(
         @JsonPropertyDescription("Asynchronous schedule only: every training result in the order it was applied, "
                 + "with its verdict; the decisions replay from this log.")
         List<Arrival> arrivals) {
+
+    /** Before the first reconcile: nothing at all. */
+    public static final SearchStatus EMPTY = new SearchStatus(null, null, null, null, null, null, null);
 
     public SearchStatus {
         members = members == null ? List.of() : List.copyOf(members);

@@ -3,6 +3,10 @@ package io.pbtnas.core.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.pbtnas.core.pod.EnvValueFrom;
+import io.pbtnas.core.pod.ResourceSpec;
+import io.pbtnas.core.pod.TolerationSpec;
+import io.pbtnas.core.pod.VolumeMountSpec;
 import java.util.List;
 import java.util.Map;
 

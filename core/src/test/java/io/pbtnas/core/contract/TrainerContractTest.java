@@ -3,7 +3,7 @@ package io.pbtnas.core.contract;
 import io.pbtnas.core.engine.Action;
 import io.pbtnas.core.engine.Seeds;
 import io.pbtnas.core.model.SearchSpec;
-import io.pbtnas.core.model.SpecValidator;
+import io.pbtnas.core.validation.SpecValidator;
 import io.pbtnas.core.model.TrainerSpec;
 import io.pbtnas.core.space.Gene;
 import io.pbtnas.core.space.Genome;

@@ -1,5 +1,7 @@
 package io.pbtnas.core.engine;
 
+import io.pbtnas.core.model.ConditionStatus;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -105,7 +107,7 @@ class AsynchronousTest {
         assertEquals(5, end.best().generation());
         double top = end.members().stream().mapToDouble(m -> m.scoreAt(5).orElseThrow()).max().orElseThrow();
         assertEquals(top, end.best().score());
-        assertEquals("True", end.condition("Complete").orElseThrow().status());
+        assertEquals(ConditionStatus.TRUE, end.condition("Complete").orElseThrow().status());
         assertTrue(end.members().stream().anyMatch(m -> !m.replacedAt().isEmpty()), "someone was replaced");
 
         // The same members under the paper's barrier: GPUs wait for the slowest member every generation.
@@ -416,7 +418,7 @@ class AsynchronousTest {
         ClockSimulation dropped = new ClockSimulation().run(degrade, AsynchronousTest::duration, flaky);
         assertEquals(MemberState.DROPPED, dropped.status.member(3).state());
         assertEquals(Phase.COMPLETE, dropped.status.phase());
-        assertEquals("True", dropped.status.condition("Degraded").orElseThrow().status());
+        assertEquals(ConditionStatus.TRUE, dropped.status.condition("Degraded").orElseThrow().status());
         // Seven members left: the quorum is ceil(7/2) = 4, so three go unjudged per step still.
         assertEquals(3, dropped.status.arrivals().stream().filter(a -> a.step() == 1
                 && a.verdict() == Arrival.Verdict.UNJUDGED).count());

@@ -1,5 +1,7 @@
 package io.pbtnas.core.engine;
 
+import io.pbtnas.core.model.ConditionStatus;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -109,7 +111,7 @@ class EngineTest {
         }
         double bestScore = end.members().stream().mapToDouble(m -> m.scoreAt(4).orElseThrow()).max().orElseThrow();
         assertEquals(bestScore, end.best().score());
-        assertEquals("True", end.condition("Complete").orElseThrow().status());
+        assertEquals(ConditionStatus.TRUE, end.condition("Complete").orElseThrow().status());
     }
 
     @Test
@@ -215,7 +217,7 @@ class EngineTest {
                 null, null, null, null);
         String msg = Engine.decide(badFraction, null, List.of()).status().message();
         assertTrue(msg.contains("spec.selection.replaceFraction: must be in (0, 1), got 1.5"), msg);
-        assertEquals("False", Engine.decide(badFraction, null, List.of()).status().condition("Ready").orElseThrow()
+        assertEquals(ConditionStatus.FALSE, Engine.decide(badFraction, null, List.of()).status().condition("Ready").orElseThrow()
                 .status());
         // Random search never needs a pool: a population of 1 is fine.
         assertEquals(Phase.COMPLETE, new Simulation().run(spec(Strategy.RANDOM, 1, 2), Simulation::succeed)
@@ -245,7 +247,7 @@ class EngineTest {
         Simulation dropped = new Simulation().run(degrade, flaky);
         assertEquals(MemberState.DROPPED, dropped.status.member(3).state());
         assertEquals(Phase.COMPLETE, dropped.status.phase());
-        assertEquals("True", dropped.status.condition("Degraded").orElseThrow().status());
+        assertEquals(ConditionStatus.TRUE, dropped.status.condition("Degraded").orElseThrow().status());
         assertTrue(dropped.status.condition("Degraded").orElseThrow().message().contains("CUDA out of memory"));
         assertTrue(dropped.decisions.stream().flatMap(d -> d.actions().stream())
                 .noneMatch(a -> a instanceof Action.Train t && t.member() == 3 && t.generation() > 0));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pbtnas.core.layout.Retention;
+import io.pbtnas.core.engine.Retention;
 import io.pbtnas.core.model.LineageEntry;
 import io.pbtnas.core.model.MemberStatus;
 import io.pbtnas.core.model.SearchStatus;

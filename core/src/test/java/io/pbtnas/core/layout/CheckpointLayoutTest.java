@@ -38,4 +38,14 @@ class CheckpointLayoutTest {
         assertThrows(IllegalArgumentException.class, () -> l.resolve("../other/model.safetensors"));
         assertThrows(IllegalArgumentException.class, () -> CheckpointLayout.of(Path.of("/d"), "n", "s", "abc"));
     }
+
+    /** A Kubernetes uid has a dash after 8 characters; the folder strips dashes (it once did not, here). */
+    @Test
+    void aKubernetesUidNamesTheFolderTheOperatorsPodsMount() {
+        String uid = "0f3c9a2e-71b4-4d2a-9c1e-5b6a7d8e9f00";
+        assertEquals("team-a/fmnist-0f3c9a2e", CheckpointLayout.searchFolder("team-a", "fmnist", uid));
+        assertEquals(Path.of("/data/team-a/fmnist-0f3c9a2e"),
+                CheckpointLayout.of(Path.of("/data"), "team-a", "fmnist", uid).root());
+        assertEquals("fmnist-01234567", CheckpointLayout.searchDirName("fmnist", "0123-4567-89ab"));
+    }
 }

@@ -1,5 +1,7 @@
 package io.pbtnas.core.model;
 
+import io.pbtnas.core.validation.SpecValidator;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package io.pbtnas.core.model;
 
+import io.pbtnas.core.validation.SpecValidator;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class SearchSpecTest {
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+public class SearchSpecTest {
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    static final String SPEC = """
+    public static final String SPEC = """
             strategy: pbt-nas
             population: 8
             generations: 6

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pbtnas.core.contract.TrainerContract;
-import io.pbtnas.operator.PodLabels;
+import io.pbtnas.operator.pods.PodLabels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.pbtnas.operator.bench;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pbtnas.core.model.Phase;
-import io.pbtnas.operator.PbtNasSearch;
+import io.pbtnas.operator.api.PbtNasSearch;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchStatus;
-import io.pbtnas.operator.PbtNasSearch;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.operator.it.Harness;
 import java.nio.file.Files;
 import java.nio.file.Path;

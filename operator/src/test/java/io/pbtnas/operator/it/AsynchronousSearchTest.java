@@ -1,5 +1,7 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.core.status.ConditionType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +13,7 @@ import io.pbtnas.core.model.MemberStatus;
 import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.safetensors.Safetensors;
-import io.pbtnas.operator.PbtNasSearch;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Path;
@@ -51,7 +53,7 @@ class AsynchronousSearchTest {
                 }
             }
             assertTrue(overtaken, "a member went on before a slower one finished its step: " + log);
-            assertTrue(status.condition(Condition.COMPLETE).isPresent());
+            assertTrue(status.condition(ConditionType.COMPLETE.code()).isPresent());
             assertTrue(status.best() != null && status.best().generation() == 2, Json.write(status.best()));
         }
     }

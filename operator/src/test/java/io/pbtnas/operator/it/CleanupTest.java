@@ -2,7 +2,7 @@ package io.pbtnas.operator.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pbtnas.operator.PbtNasSearch;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.operator.plan.SearchEvent;
+import io.pbtnas.operator.pods.ContainerNames;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,9 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.MemberStatus;
 import io.pbtnas.core.model.Phase;
-import io.pbtnas.operator.PbtNasSearch;
-import io.pbtnas.operator.PodFactory;
-import io.pbtnas.operator.SearchEvents;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class DisruptionsTest {
 
     static boolean trainerRunning(Pod p) {
         return p != null && p.getStatus() != null && p.getStatus().getInitContainerStatuses() != null
-                && p.getStatus().getInitContainerStatuses().stream().anyMatch(s -> PodFactory.TRAINER.equals(s.getName())
+                && p.getStatus().getInitContainerStatuses().stream().anyMatch(s -> ContainerNames.TRAINER.equals(s.getName())
                         && s.getState() != null && s.getState().getRunning() != null);
     }
 
@@ -60,14 +61,14 @@ class DisruptionsTest {
             int gone = history.indexOf("deleted " + victim);
             int added = history.indexOf("added ev-m2-g0-a1");
             assertTrue(gone >= 0 && added > gone, "retry created before the evicted pod was gone: " + history);
-            assertTrue(h.eventReasons().contains(SearchEvents.POD_DISRUPTED), h.eventReasons().toString());
+            assertTrue(h.eventReasons().contains(SearchEvent.POD_DISRUPTED), h.eventReasons().toString());
         }
     }
 
     @Test
     void aTrainerExitingTwoFailsTheMemberAtOnceWithItsMessage() throws Exception {
         try (Harness h = new Harness("badinput")) {
-            h.kubelet.failNext("^bad-m1-g0-a0$", PodFactory.TRAINER, 2);
+            h.kubelet.failNext("^bad-m1-g0-a0$", ContainerNames.TRAINER, 2);
             h.create(Harness.searchYaml("bad", FaultsTest.FAST, 4, 2, "{sleepMillis: 3000}",
                     "  failurePolicy: {maxRetries: 2}\n"));
             PbtNasSearch failed = h.await("bad", s -> s.getStatus() != null
@@ -80,7 +81,7 @@ class DisruptionsTest {
             assertEquals(List.of(0), done.getStatus().member(1).failedAt(), Json.write(done.getStatus()));
             assertNull(h.lastSeen("bad-m1-g0-a1"), "maxRetries 2, yet exit 2 must not be retried: " + h.podHistory());
             assertTrue(h.client.v1().events().inNamespace(h.namespace).list().getItems().stream()
-                    .anyMatch(e -> SearchEvents.POD_FAILED.equals(e.getReason())
+                    .anyMatch(e -> SearchEvent.POD_FAILED.equals(e.getReason())
                             && e.getMessage().contains("exited with 2")), h.eventReasons().toString());
         }
     }

@@ -1,5 +1,7 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.core.status.ConditionType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,8 +13,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Condition;
 import io.pbtnas.core.model.Phase;
-import io.pbtnas.operator.PbtNasSearch;
-import io.pbtnas.operator.StatusConditions;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -37,9 +38,9 @@ class EditsTest {
             h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("ed")
                     .patch(MERGE, "{\"spec\": {\"trainer\": {\"env\": {\"PBTNAS_SEED\": \"1\"}}}}");
             PbtNasSearch paused = h.await("ed", s -> s.getStatus() != null
-                    && s.getStatus().condition(StatusConditions.PAUSED).map(c -> "True".equals(c.status()))
+                    && s.getStatus().condition(ConditionType.PAUSED.code()).map(c -> "True".equals(c.status()))
                     .orElse(false), Duration.ofSeconds(30));
-            Condition why = paused.getStatus().condition(StatusConditions.PAUSED).orElseThrow();
+            Condition why = paused.getStatus().condition(ConditionType.PAUSED.code()).orElseThrow();
             assertTrue(why.message().contains("spec.trainer.env.PBTNAS_SEED"), why.message());
             assertEquals(Phase.TRAINING, paused.getStatus().phase(), "paused, not failed: " + Json.write(paused.getStatus()));
             Pod pod = h.client.pods().inNamespace(h.namespace).withName(running).get();
@@ -50,7 +51,7 @@ class EditsTest {
             h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("ed")
                     .patch(MERGE, "{\"spec\": {\"trainer\": {\"env\": null}}}");
             PbtNasSearch done = h.awaitPhase("ed", Phase.COMPLETE, Duration.ofMinutes(3));
-            assertTrue(done.getStatus().condition(StatusConditions.PAUSED).isEmpty(), Json.write(done.getStatus()));
+            assertTrue(done.getStatus().condition(ConditionType.PAUSED.code()).isEmpty(), Json.write(done.getStatus()));
             assertEquals(2, done.getStatus().member(0).scores().size(), Json.write(done.getStatus()));
             Pod after = h.lastSeen(running); // deleted once its result was recorded
             assertEquals("Succeeded", after.getStatus().getPhase(), "the step that ran during the pause counted");

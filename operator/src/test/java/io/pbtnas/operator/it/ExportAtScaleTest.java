@@ -1,5 +1,10 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.core.status.ConditionType;
+import io.pbtnas.core.status.Reason;
+
+import io.pbtnas.core.model.ConditionStatus;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,10 +20,9 @@ import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.safetensors.Safetensors;
 import io.pbtnas.core.safetensors.Tensor;
 import io.pbtnas.core.space.Genome;
-import io.pbtnas.operator.ExportDecision;
-import io.pbtnas.operator.ExportInput;
-import io.pbtnas.operator.PbtNasSearch;
-import io.pbtnas.operator.StatusConditions;
+import io.pbtnas.operator.plan.ExportDecision;
+import io.pbtnas.operator.pods.ExportInput;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.operator.testing.SimulatedSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,7 +54,7 @@ class ExportAtScaleTest {
             // Suspended: the operator records the search but starts no member pod.
             h.create(Harness.searchYaml("big", FaultsTest.FAST, POPULATION, GENERATIONS, "{}", "  suspend: true\n"));
             PbtNasSearch recorded = h.await("big", s -> s.getStatus() != null && s.getStatus()
-                    .condition(StatusConditions.SUSPENDED).map(c -> "True".equals(c.status())).orElse(false),
+                    .condition(ConditionType.SUSPENDED.code()).map(c -> c.isTrue()).orElse(false),
                     Duration.ofSeconds(60));
             SearchSpec spec = recorded.getSpec().withDefaults();
             SearchStatus complete = SimulatedSearch.complete(spec);
@@ -72,11 +76,11 @@ class ExportAtScaleTest {
                         .withObservedGeneration(s.getStatus().observedGeneration()));
                 return s;
             });
-            PbtNasSearch done = h.await("big", s -> s.getStatus().condition(ExportDecision.EXPORTED)
-                    .map(c -> "True".equals(c.status()) || ExportDecision.EXPORT_FAILED.equals(c.reason()))
+            PbtNasSearch done = h.await("big", s -> s.getStatus().condition(ConditionType.EXPORTED.code())
+                    .map(c -> c.isTrue() || Reason.EXPORT_FAILED.equals(c.reason()))
                     .orElse(false), Duration.ofMinutes(3));
-            Condition exported = done.getStatus().condition(ExportDecision.EXPORTED).orElseThrow();
-            assertEquals("True", exported.status(), exported.message() + "; pods: " + h.podSummary("big"));
+            Condition exported = done.getStatus().condition(ConditionType.EXPORTED.code()).orElseThrow();
+            assertEquals(ConditionStatus.TRUE, exported.status(), exported.message() + "; pods: " + h.podSummary("big"));
 
             assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(root.resolve("best/model.safetensors")));
             JsonNode history = Json.MAPPER.readTree(root.resolve("history.json").toFile());

@@ -1,5 +1,7 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.operator.plan.SearchEvent;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,9 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchStatus;
-import io.pbtnas.operator.PbtNasSearch;
-import io.pbtnas.operator.PodLabels;
-import io.pbtnas.operator.SearchEvents;
+import io.pbtnas.operator.api.PbtNasSearch;
+import io.pbtnas.operator.pods.PodLabels;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class FaultsTest {
     void trainerExitingNonZeroIsRetriedAndTheSearchCompletes() throws Exception {
         try (Harness h = new Harness("exit")) {
             // Member 1's first attempt in generation 1 exits 1.
-            h.kubelet.failNext("^crash-m1-g1-a0$", io.pbtnas.operator.PodFactory.TRAINER, 1);
+            h.kubelet.failNext("^crash-m1-g1-a0$", io.pbtnas.operator.pods.ContainerNames.TRAINER, 1);
             h.create(Harness.searchYaml("crash", FAST, 4, 3, "{}", "  failurePolicy: {maxRetries: 2}\n"));
             PbtNasSearch done = h.awaitPhase("crash", Phase.COMPLETE, Duration.ofMinutes(3));
 
@@ -61,7 +62,7 @@ class FaultsTest {
             assertFalse(ofMember1.isEmpty(), "generation 2 reads member 1's generation-1 checkpoint: " + uses);
             ofMember1.forEach(u -> assertTrue(u.contains("members/1/gen-1/attempt-1/model.safetensors")
                     && !u.contains("members/1/gen-1/attempt-0"), u));
-            assertTrue(h.eventReasons().contains(SearchEvents.POD_FAILED), h.eventReasons().toString());
+            assertTrue(h.eventReasons().contains(SearchEvent.POD_FAILED), h.eventReasons().toString());
         }
     }
 

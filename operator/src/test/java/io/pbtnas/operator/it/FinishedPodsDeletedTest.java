@@ -1,10 +1,11 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.operator.pods.ContainerNames;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pbtnas.core.model.Phase;
-import io.pbtnas.operator.PodFactory;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -19,7 +20,7 @@ class FinishedPodsDeletedTest {
     @Test
     void aFinishedSearchLeavesOnlyTheLastFailedPodPerMember() throws Exception {
         try (Harness h = new Harness("podgc")) {
-            h.kubelet.failNext("^gc-m1-g1-a0$", PodFactory.TRAINER, 1);
+            h.kubelet.failNext("^gc-m1-g1-a0$", ContainerNames.TRAINER, 1);
             h.create(Harness.searchYaml("gc", FaultsTest.FAST, 4, 3, "{}", "  failurePolicy: {maxRetries: 2}\n"));
             h.awaitPhase("gc", Phase.COMPLETE, Duration.ofMinutes(3));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -1,5 +1,12 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.core.status.ConditionType;
+
+import io.pbtnas.operator.plan.SearchEvent;
+import io.pbtnas.operator.pods.ContainerNames;
+
+import io.pbtnas.core.model.ConditionStatus;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,10 +25,8 @@ import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.safetensors.SafetensorsReader;
 import io.pbtnas.core.space.Genome;
-import io.pbtnas.operator.ExportDecision;
-import io.pbtnas.operator.PbtNasSearch;
-import io.pbtnas.operator.PodFactory;
-import io.pbtnas.operator.SearchEvents;
+import io.pbtnas.operator.plan.ExportDecision;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -61,8 +66,8 @@ class FullSearchTest {
             double topFinal = status.members().stream().mapToDouble(m -> m.scores().get(2)).max().orElseThrow();
             assertEquals(topFinal, status.best().score(), 1e-12);
             assertTrue(status.best().score() > 0.1, "best accuracy " + status.best().score() + " is at chance level");
-            Condition complete = status.condition(Condition.COMPLETE).orElseThrow();
-            assertEquals("True", complete.status());
+            Condition complete = status.condition(ConditionType.COMPLETE.code()).orElseThrow();
+            assertEquals(ConditionStatus.TRUE, complete.status());
             assertEquals(done.getMetadata().getGeneration(), complete.observedGeneration());
 
             // Replaced members started from a mixed checkpoint that the init container wrote.
@@ -96,10 +101,10 @@ class FullSearchTest {
             List<Pod> pods = h.seenMemberPods("fmnist"); // finished ones are deleted once recorded
             assertEquals(24, pods.size(), h.podSummary("fmnist"));
             long withMix = pods.stream().filter(p -> p.getSpec().getInitContainers().stream()
-                    .anyMatch(c -> c.getName().equals(PodFactory.MIX))).count();
+                    .anyMatch(c -> c.getName().equals(ContainerNames.MIX))).count();
             assertEquals(4, withMix);
             long withDir = pods.stream().filter(p -> p.getSpec().getInitContainers().stream()
-                    .anyMatch(c -> c.getName().equals(PodFactory.SEARCH_DIR))).count();
+                    .anyMatch(c -> c.getName().equals(ContainerNames.SEARCH_DIR))).count();
             assertEquals(8, withDir);
             // parallelism 2: never more member pods at once, even though pods are read from the informer
             // cache, which may not show a pod created a moment ago; and the slots are used.
@@ -107,13 +112,13 @@ class FullSearchTest {
             for (Pod p : pods) {
                 assertEquals(search.getMetadata().getUid(), p.getMetadata().getOwnerReferences().get(0).getUid());
                 List<String> init = p.getSpec().getInitContainers().stream().map(c -> c.getName()).toList();
-                assertEquals(PodFactory.TRAINER, init.get(init.size() - 1), "the trainer runs last before verify");
-                assertEquals(PodFactory.VERIFY, p.getSpec().getContainers().get(0).getName());
+                assertEquals(ContainerNames.TRAINER, init.get(init.size() - 1), "the trainer runs last before verify");
+                assertEquals(ContainerNames.VERIFY, p.getSpec().getContainers().get(0).getName());
             }
 
             // best/ and history.json: written by the export pod (`pbtnas export`) once the search is complete.
-            PbtNasSearch exported = h.await("fmnist", s -> s.getStatus().condition(ExportDecision.EXPORTED)
-                    .map(c -> "True".equals(c.status())).orElse(false), Duration.ofMinutes(2));
+            PbtNasSearch exported = h.await("fmnist", s -> s.getStatus().condition(ConditionType.EXPORTED.code())
+                    .map(c -> c.isTrue()).orElse(false), Duration.ofMinutes(2));
             assertEquals(Phase.COMPLETE, exported.getStatus().phase());
             assertEquals(status.best(), exported.getStatus().best(), "the export does not change the result");
             Path bestModel = root.resolve("best/model.safetensors");
@@ -154,9 +159,9 @@ class FullSearchTest {
 
             // Events and metrics.
             List<String> reasons = h.eventReasons();
-            assertTrue(reasons.contains(SearchEvents.GENERATION_COMPLETED), reasons.toString());
-            assertTrue(reasons.contains(SearchEvents.MEMBER_REPLACED), reasons.toString());
-            assertEquals(1, reasons.stream().filter(SearchEvents.BEST_EXPORTED::equals).count(), reasons.toString());
+            assertTrue(reasons.contains(SearchEvent.GENERATION_COMPLETED), reasons.toString());
+            assertTrue(reasons.contains(SearchEvent.MEMBER_REPLACED), reasons.toString());
+            assertEquals(1, reasons.stream().filter(SearchEvent.BEST_EXPORTED::equals).count(), reasons.toString());
             String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
             assertTrue(metrics.contains("pbtnas_search_best_score{") && metrics.contains("search=\"fmnist\""), metrics);
             assertTrue(metrics.contains("pbtnas_pods_started_total"), "no pods-started counter");

@@ -1,5 +1,8 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.core.status.ConditionType;
+import io.pbtnas.core.status.Reason;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +15,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Condition;
 import io.pbtnas.core.model.Phase;
-import io.pbtnas.operator.PbtNasSearch;
-import io.pbtnas.operator.PodCreationError;
+import io.pbtnas.operator.api.PbtNasSearch;
+import io.pbtnas.operator.apply.PodCreationError;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -27,10 +30,10 @@ class PodCreationTest {
     private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
     static Condition awaitRefused(Harness h, String name, String reason) {
-        PbtNasSearch s = h.await(name, x -> x.getStatus() != null && x.getStatus().condition(PodCreationError.CONDITION)
-                .map(c -> "True".equals(c.status()) && reason.equals(c.reason())).orElse(false), Duration.ofSeconds(40));
+        PbtNasSearch s = h.await(name, x -> x.getStatus() != null && x.getStatus().condition(ConditionType.POD_CREATION_FAILED.code())
+                .map(c -> c.isTrue() && reason.equals(c.reason())).orElse(false), Duration.ofSeconds(40));
         assertNotEquals(Phase.FAILED, s.getStatus().phase(), Json.write(s.getStatus()));
-        return s.getStatus().condition(PodCreationError.CONDITION).orElseThrow();
+        return s.getStatus().condition(ConditionType.POD_CREATION_FAILED.code()).orElseThrow();
     }
 
     @Test
@@ -40,14 +43,14 @@ class PodCreationTest {
             h.create(Harness.searchYaml("bad", FaultsTest.FAST, 4, 1, "{}", "")
                     .replace("    resources: {requests: {cpu: \"1\"}}\n",
                             "    resources: {requests: {cpu: \"1\"}}\n    nodeSelector: {\"bad key!\": x}\n"));
-            Condition c = awaitRefused(h, "bad", PodCreationError.INVALID);
+            Condition c = awaitRefused(h, "bad", Reason.INVALID.code());
             assertTrue(c.message().contains("HTTP 422") && c.message().contains("bad key!"), c.message());
-            assertTrue(h.eventReasons().contains(PodCreationError.CONDITION), h.eventReasons().toString());
+            assertTrue(h.eventReasons().contains(ConditionType.POD_CREATION_FAILED.code()), h.eventReasons().toString());
 
             h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("bad")
                     .patch(MERGE, "{\"spec\": {\"trainer\": {\"nodeSelector\": null}}}");
             PbtNasSearch done = h.awaitPhase("bad", Phase.COMPLETE, Duration.ofMinutes(2));
-            assertTrue(done.getStatus().condition(PodCreationError.CONDITION).isEmpty(), Json.write(done.getStatus()));
+            assertTrue(done.getStatus().condition(ConditionType.POD_CREATION_FAILED.code()).isEmpty(), Json.write(done.getStatus()));
         }
     }
 
@@ -63,10 +66,10 @@ class PodCreationTest {
             h.client.resourceQuotas().inNamespace(h.namespace).resource(quota).updateStatus();
 
             h.create(Harness.searchYaml("q", FaultsTest.FAST, 4, 1, "{}", ""));
-            Condition c = awaitRefused(h, "q", PodCreationError.QUOTA_EXCEEDED);
+            Condition c = awaitRefused(h, "q", Reason.QUOTA_EXCEEDED.code());
             assertTrue(c.message().startsWith("waiting for quota: ") && c.message().contains("HTTP 403")
                     && c.message().contains("exceeded quota"), c.message());
-            assertTrue(h.eventReasons().contains(PodCreationError.CONDITION), h.eventReasons().toString());
+            assertTrue(h.eventReasons().contains(ConditionType.POD_CREATION_FAILED.code()), h.eventReasons().toString());
 
             h.client.resourceQuotas().inNamespace(h.namespace).withName("no-pods").delete();
             PbtNasSearch done = h.awaitPhase("q", Phase.COMPLETE, Duration.ofMinutes(2));

@@ -1,5 +1,9 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.core.status.ConditionType;
+
+import io.pbtnas.core.validation.SpecValidator;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.pbtnas.operator.PbtNasSearch;
-import io.pbtnas.operator.StatusConditions;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayInputStream;
@@ -76,8 +79,8 @@ class PodSettingsValidationTest {
     void anOwnLabelPausesTheSearchNamingTheFieldAndStartsNoPod() {
         create(manifest("own-label", "    labels: {pbtnas.io/member: \"7\"}\n"));
         PbtNasSearch paused = h.await("own-label", s -> s.getStatus() != null
-                && s.getStatus().condition(StatusConditions.PAUSED).isPresent(), Duration.ofSeconds(30));
-        String message = paused.getStatus().condition(StatusConditions.PAUSED).orElseThrow().message();
+                && s.getStatus().condition(ConditionType.PAUSED.code()).isPresent(), Duration.ofSeconds(30));
+        String message = paused.getStatus().condition(ConditionType.PAUSED.code()).orElseThrow().message();
         assertTrue(message.contains("spec.trainer.labels.pbtnas.io/member: keys under pbtnas.io/"), message);
         assertTrue(h.memberPods("own-label").isEmpty(), "no pod for an invalid spec");
     }

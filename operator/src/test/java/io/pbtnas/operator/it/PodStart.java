@@ -1,9 +1,10 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.operator.pods.ContainerNames;
+
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.pbtnas.operator.PodFactory;
 import java.time.Instant;
 import java.util.stream.Stream;
 
@@ -26,7 +27,7 @@ final class PodStart {
                                 : s.getInitContainerStatuses().stream(),
                         s.getContainerStatuses() == null ? Stream.<ContainerStatus>empty()
                                 : s.getContainerStatuses().stream())
-                .filter(cs -> PodFactory.TRAINER.equals(cs.getName()) && cs.getState() != null
+                .filter(cs -> ContainerNames.TRAINER.equals(cs.getName()) && cs.getState() != null
                         && cs.getState().getTerminated() != null)
                 .map(cs -> cs.getState().getTerminated())
                 .findFirst().orElseThrow(() -> new AssertionError("no finished trainer on "

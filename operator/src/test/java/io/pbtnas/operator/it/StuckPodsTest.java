@@ -1,14 +1,18 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.core.status.ConditionType;
+
+import io.pbtnas.operator.plan.SearchEvent;
+
+import io.pbtnas.core.model.ConditionStatus;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.pbtnas.core.model.Condition;
 import io.pbtnas.core.model.Phase;
-import io.pbtnas.operator.PbtNasSearch;
-import io.pbtnas.operator.SearchEvents;
-import io.pbtnas.operator.StatusConditions;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -22,12 +26,12 @@ import org.junit.jupiter.api.Test;
 class StuckPodsTest {
 
     private static Optional<Condition> stuck(PbtNasSearch s) {
-        return s.getStatus() == null ? Optional.empty() : s.getStatus().condition(StatusConditions.STUCK);
+        return s.getStatus() == null ? Optional.empty() : s.getStatus().condition(ConditionType.STUCK.code());
     }
 
     private static List<Event> stuckEvents(Harness h) {
         return h.client.v1().events().inNamespace(h.namespace).list().getItems().stream()
-                .filter(e -> SearchEvents.POD_STUCK.equals(e.getReason())).toList();
+                .filter(e -> SearchEvent.POD_STUCK.equals(e.getReason())).toList();
     }
 
     @Test
@@ -37,7 +41,7 @@ class StuckPodsTest {
             h.create(Harness.searchYaml("pend", FaultsTest.FAST, 4, 2, "{}", "")
                     .replace("    resources: {requests: {cpu: \"1\"}}\n",
                             "    resources: {requests: {cpu: \"1\"}}\n    nodeSelector: {pool: gpu-a}\n"));
-            PbtNasSearch s = h.await("pend", p -> stuck(p).map(c -> "True".equals(c.status())).orElse(false),
+            PbtNasSearch s = h.await("pend", p -> stuck(p).map(c -> c.isTrue()).orElse(false),
                     Duration.ofSeconds(60));
             Condition c = stuck(s).orElseThrow();
             assertEquals("Unschedulable", c.reason());
@@ -52,7 +56,7 @@ class StuckPodsTest {
             h.kubelet.label("pool", "gpu-a");
             PbtNasSearch done = h.awaitPhase("pend", Phase.COMPLETE, Duration.ofMinutes(3));
             Condition cleared = stuck(done).orElseThrow();
-            assertEquals("False", cleared.status(), cleared.toString());
+            assertEquals(ConditionStatus.FALSE, cleared.status(), cleared.toString());
             assertEquals("NoStuckPods", cleared.reason());
         }
     }
@@ -61,7 +65,7 @@ class StuckPodsTest {
     void anImageTheNodeCannotPullIsNamedWithThePullError() throws Exception {
         try (Harness h = new Harness("pull")) {
             h.create(Harness.searchYaml("nopull", "pbtnas/not-on-this-node:1", 4, 2, "{}", ""));
-            PbtNasSearch s = h.await("nopull", p -> stuck(p).map(c -> "True".equals(c.status())).orElse(false),
+            PbtNasSearch s = h.await("nopull", p -> stuck(p).map(c -> c.isTrue()).orElse(false),
                     Duration.ofSeconds(60));
             Condition c = stuck(s).orElseThrow();
             assertEquals("ErrImagePull", c.reason(), c.toString());

@@ -1,5 +1,7 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.core.status.ConditionType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +11,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Condition;
 import io.pbtnas.core.model.Phase;
-import io.pbtnas.operator.PbtNasSearch;
-import io.pbtnas.operator.StatusConditions;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class SuspendTest {
                     60, TimeUnit.SECONDS);
             h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("su")
                     .patch(MERGE, "{\"spec\": {\"suspend\": true}}");
-            PbtNasSearch suspended = h.await("su", s -> isTrue(s, StatusConditions.SUSPENDED), Duration.ofSeconds(30));
+            PbtNasSearch suspended = h.await("su", s -> isTrue(s, ConditionType.SUSPENDED.code()), Duration.ofSeconds(30));
             assertEquals(Phase.TRAINING, suspended.getStatus().phase());
 
             // The two steps that were running finish and are recorded; nothing new starts.
@@ -42,12 +43,12 @@ class SuspendTest {
             Thread.sleep(5000);
             List<String> pods = h.seenMemberPods("su").stream().map(p -> p.getMetadata().getName()).sorted().toList();
             assertEquals(List.of("su-m0-g0-a0", "su-m1-g0-a0"), pods, "pods created while suspended: " + h.podSummary("su"));
-            assertTrue(isTrue(h.get("su"), StatusConditions.SUSPENDED), Json.write(recorded.getStatus()));
+            assertTrue(isTrue(h.get("su"), ConditionType.SUSPENDED.code()), Json.write(recorded.getStatus()));
 
             h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("su")
                     .patch(MERGE, "{\"spec\": {\"suspend\": false}}");
             PbtNasSearch done = h.awaitPhase("su", Phase.COMPLETE, Duration.ofMinutes(3));
-            Condition resumed = done.getStatus().condition(StatusConditions.SUSPENDED).orElseThrow();
+            Condition resumed = done.getStatus().condition(ConditionType.SUSPENDED.code()).orElseThrow();
             assertEquals("False", resumed.status(), Json.write(done.getStatus()));
             assertEquals("Resumed", resumed.reason());
             for (int m = 0; m < 4; m++) {

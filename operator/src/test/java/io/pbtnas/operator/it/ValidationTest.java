@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.pbtnas.operator.PbtNasSearch;
+import io.pbtnas.operator.api.PbtNasSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayInputStream;
@@ -129,8 +129,8 @@ class ValidationTest {
         assertTrue(String.join(";", local.problems()).contains(expected), local.problems().toString());
         create(yaml);
         PbtNasSearch paused = h.await("gpu-one", s -> s.getStatus() != null && s.getStatus()
-                .condition(io.pbtnas.operator.StatusConditions.PAUSED).isPresent(), java.time.Duration.ofSeconds(30));
-        String message = paused.getStatus().condition(io.pbtnas.operator.StatusConditions.PAUSED).orElseThrow().message();
+                .condition(io.pbtnas.core.status.ConditionType.PAUSED.code()).isPresent(), java.time.Duration.ofSeconds(30));
+        String message = paused.getStatus().condition(io.pbtnas.core.status.ConditionType.PAUSED.code()).orElseThrow().message();
         assertTrue(message.contains(expected), message);
         assertTrue(h.memberPods("gpu-one").isEmpty(), "no pod for an invalid spec");
     }

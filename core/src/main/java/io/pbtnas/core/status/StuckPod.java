@@ -1,0 +1,14 @@
+package io.pbtnas.core.status;
+
+/** A member pod that cannot make progress without someone's help, and why (a fact for condition Stuck). */
+public record StuckPod(int member, int generation, int attempt, String pod, String reason, String message) {
+    public String describe() {
+        return "member " + member + " (pod " + pod + "): " + reason + (message == null || message.isBlank() ? ""
+                : ": " + abbreviate(message));
+    }
+
+    static String abbreviate(String s) {
+        String one = s.strip().replace('\n', ' ');
+        return one.length() > 300 ? one.substring(0, 300) + "…" : one;
+    }
+}

@@ -1,0 +1,78 @@
+package io.pbtnas.operator.apply;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.pbtnas.core.model.SearchStatus;
+import io.pbtnas.operator.api.PbtNasSearch;
+import io.pbtnas.operator.plan.CleanupPlan;
+import io.pbtnas.operator.plan.FailureReports;
+import io.pbtnas.operator.plan.RefusalPlan;
+import io.pbtnas.operator.plan.SearchPlan;
+
+/**
+ * The only writer: carries out a plan, in the plan's order (pods, ConfigMaps, events, then the status
+ * through {@link StatusPatch}). A refused pod stops it with {@link PodCreationError}; the pods written
+ * before stay, and the next reconcile sees them.
+ */
+public final class PlanApplier {
+    private final PodWriter pods;
+    private final ConfigMapWriter configMaps;
+    private final EventWriter events;
+    private final SearchMetrics metrics;
+
+    public PlanApplier(KubernetesClient client, SearchMetrics metrics) {
+        this.pods = new PodWriter(client, metrics);
+        this.configMaps = new ConfigMapWriter(client);
+        this.events = new EventWriter(client);
+        this.metrics = metrics;
+    }
+
+    public UpdateControl<PbtNasSearch> apply(PbtNasSearch search, Context<PbtNasSearch> context, SearchPlan plan) {
+        String ns = search.getMetadata().getNamespace();
+        String name = search.getMetadata().getName();
+        for (FailureReports.Report report : plan.reports()) {
+            metrics.podFailed(ns, name);
+            events.emit(search, report.event());
+            pods.annotate(report.pod(), FailureReports.REPORTED, "true");
+        }
+        plan.delete().forEach(pods::delete);
+        pods.createAll(context, plan.create());
+        plan.export().ifPresent(start -> {
+            configMaps.create(start.input());
+            pods.create(context, start.pod());
+        });
+        if (plan.deleteExportInput()) {
+            configMaps.delete(ns, name);
+        }
+        plan.events().forEach(e -> events.emit(search, e));
+        SearchStatus next = plan.status();
+        metrics.observe(ns, name, next.generation() == null ? 0 : next.generation(),
+                next.best() == null ? null : next.best().score());
+        UpdateControl<PbtNasSearch> control = StatusPatch.control(search, next);
+        if (plan.requeue() != null) {
+            control.rescheduleAfter(plan.requeue().toMillis());
+        }
+        return control;
+    }
+
+    public ErrorStatusUpdateControl<PbtNasSearch> apply(PbtNasSearch search, RefusalPlan plan) {
+        plan.event().ifPresent(e -> events.emit(search, e));
+        return StatusPatch.errorControl(search, plan.status()).withNoRetry().rescheduleAfter(plan.retryIn());
+    }
+
+    /** One finalizer step; a refused cleaner pod is thrown as {@link PodCreationError}, before anything else. */
+    public DeleteControl apply(PbtNasSearch search, Context<PbtNasSearch> context, CleanupPlan plan) {
+        plan.createCleaner().ifPresent(pod -> pods.create(context, pod));
+        plan.events().forEach(e -> events.emit(search, e));
+        plan.delete().forEach(pods::delete);
+        plan.status().ifPresent(status -> StatusPatch.now(context, search, status));
+        if (plan.release()) {
+            metrics.forget(search.getMetadata().getNamespace(), search.getMetadata().getName());
+            return DeleteControl.defaultDelete();
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(plan.recheck().toMillis());
+    }
+}

@@ -1,0 +1,99 @@
+package io.pbtnas.operator.apply;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.pbtnas.operator.api.PbtNasSearch;
+import io.pbtnas.operator.pods.PodLabels;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates and deletes the operator's pods. Pods are created through JOSDK's resource operations, which
+ * put each created pod in the informer's temporary cache: the next reconcile sees it (a parallelism slot
+ * taken, an attempt that exists) before the watch delivers it.
+ */
+final class PodWriter {
+    private static final Logger LOG = Logger.getLogger(PodWriter.class);
+    // Shared by all searches: bounds the concurrent pod writes one operator sends to the API server.
+    private static final ExecutorService WRITERS = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "pbtnas-pod-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final KubernetesClient client;
+    private final SearchMetrics metrics;
+
+    PodWriter(KubernetesClient client, SearchMetrics metrics) {
+        this.client = client;
+        this.metrics = metrics;
+    }
+
+    /**
+     * A generation's pods are independent, so they are created a few at a time rather than one
+     * after another: the turnaround between generations is then not N sequential round trips.
+     * The pods created before a refusal stay: the next reconcile sees them and creates only the rest.
+     */
+    void createAll(Context<PbtNasSearch> context, List<Pod> pods) {
+        if (pods.size() <= 1) {
+            pods.forEach(pod -> create(context, pod));
+            return;
+        }
+        List<CompletableFuture<Void>> writes = pods.stream()
+                .map(pod -> CompletableFuture.runAsync(() -> create(context, pod), WRITERS)).toList();
+        try {
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Creates one pod; a refusal (quota, an invalid pod, a webhook) is thrown as {@link PodCreationError}. */
+    void create(Context<PbtNasSearch> context, Pod pod) {
+        try {
+            context.resourceOperations().create(pod);
+            var labels = pod.getMetadata().getLabels();
+            metrics.podStarted(pod.getMetadata().getNamespace(), labels.get(PodLabels.SEARCH));
+            LOG.debugf("created pod %s", pod.getMetadata().getName());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) { // 409: created before a restart, or the cache lagged; both fine
+                throw new PodCreationError(pod.getMetadata().getName(), e);
+            }
+        }
+    }
+
+    void delete(Pod pod) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** Sets an annotation on a pod; best effort (the pod may be gone). */
+    void annotate(Pod pod, String key, String value) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .edit(p -> {
+                        if (p.getMetadata().getAnnotations() == null) {
+                            p.getMetadata().setAnnotations(new java.util.HashMap<>());
+                        }
+                        p.getMetadata().getAnnotations().put(key, value);
+                        return p;
+                    });
+        } catch (KubernetesClientException e) {
+            LOG.debugf("could not annotate pod %s: %s", pod.getMetadata().getName(), e.getMessage());
+        }
+    }
+}

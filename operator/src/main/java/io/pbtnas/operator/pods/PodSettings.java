@@ -1,0 +1,93 @@
+package io.pbtnas.operator.pods;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.pbtnas.core.model.SearchSpec;
+import io.pbtnas.core.model.TrainerSpec;
+import io.pbtnas.core.pod.ReservedNames;
+import io.pbtnas.operator.api.PbtNasSearch;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What every pod of a search shares: metadata, scheduling and pull settings from spec.trainer, the volume. Pure. */
+final class PodSettings {
+    /** spec.trainer.affinity and volumes are plain JSON in core; the Kubernetes model reads them. */
+    static final ObjectMapper KUBERNETES_MODEL = new ObjectMapper();
+
+    private PodSettings() {
+    }
+
+    /** A pod owned by its search (deleted with it), with spec.trainer's labels and annotations. */
+    static ObjectMeta ownedMetadata(PbtNasSearch search, SearchSpec spec, String podName, Map<String, String> labels) {
+        return new ObjectMetaBuilder()
+                .withName(podName)
+                .withNamespace(search.getMetadata().getNamespace())
+                .withLabels(labels(spec.trainer(), labels))
+                .withAnnotations(spec.trainer().annotations() == null ? null : new HashMap<>(spec.trainer().annotations()))
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion(search.getApiVersion()).withKind(search.getKind())
+                        .withName(search.getMetadata().getName()).withUid(search.getMetadata().getUid())
+                        .withController(true).withBlockOwnerDeletion(true).build())
+                .build();
+    }
+
+    /** spec.trainer.labels with ours on top (SpecValidator refuses a user label under pbtnas.io/). */
+    static Map<String, String> labels(TrainerSpec trainer, Map<String, String> ours) {
+        Map<String, String> all = new LinkedHashMap<>();
+        if (trainer.labels() != null) {
+            all.putAll(trainer.labels());
+        }
+        all.putAll(ours);
+        return all;
+    }
+
+    static PodSpec podSpec(SearchSpec spec) {
+        TrainerSpec trainer = spec.trainer();
+        return new PodSpecBuilder()
+                .withRestartPolicy("Never")
+                .withServiceAccountName(trainer.serviceAccountName())
+                // No API token unless a member's trainer asks for one (MemberPods.trainerMayCallTheApi).
+                .withAutomountServiceAccountToken(false)
+                .withPriorityClassName(trainer.priorityClassName())
+                .withAffinity(trainer.affinity() == null ? null
+                        : KUBERNETES_MODEL.convertValue(trainer.affinity(), Affinity.class))
+                .withImagePullSecrets(trainer.imagePullSecrets() == null ? List.of()
+                        : trainer.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
+                .withNodeSelector(trainer.nodeSelector())
+                .withTolerations(tolerations(trainer))
+                .addNewVolume()
+                    .withName(ReservedNames.CHECKPOINT_VOLUME)
+                    .withNewPersistentVolumeClaim(spec.storage().persistentVolumeClaim().claimName(), false)
+                .endVolume()
+                .build();
+    }
+
+    /** The search's own folder on the volume, at the configured mount path. */
+    static VolumeMount searchFolderMount(PbtNasSearch search, String mountPath) {
+        return new VolumeMountBuilder()
+                .withName(ReservedNames.CHECKPOINT_VOLUME)
+                .withMountPath(mountPath)
+                .withSubPath(VolumePaths.searchFolder(search))
+                .build();
+    }
+
+    private static List<Toleration> tolerations(TrainerSpec trainer) {
+        if (trainer.tolerations() == null) {
+            return List.of();
+        }
+        return trainer.tolerations().stream()
+                .map(t -> new Toleration(t.effect(), t.key(), t.operator(), t.tolerationSeconds(), t.value()))
+                .toList();
+    }
+}
