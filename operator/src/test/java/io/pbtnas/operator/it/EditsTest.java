@@ -38,7 +38,7 @@ class EditsTest {
             h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("ed")
                     .patch(MERGE, "{\"spec\": {\"trainer\": {\"env\": {\"PBTNAS_SEED\": \"1\"}}}}");
             PbtNasSearch paused = h.await("ed", s -> s.getStatus() != null
-                    && s.getStatus().condition(ConditionType.PAUSED.code()).map(c -> "True".equals(c.status()))
+                    && s.getStatus().condition(ConditionType.PAUSED.code()).map(c -> c.isTrue())
                     .orElse(false), Duration.ofSeconds(30));
             Condition why = paused.getStatus().condition(ConditionType.PAUSED.code()).orElseThrow();
             assertTrue(why.message().contains("spec.trainer.env.PBTNAS_SEED"), why.message());

@@ -1,5 +1,7 @@
 package io.pbtnas.operator.it;
 
+import io.pbtnas.core.model.ConditionStatus;
+
 import io.pbtnas.core.status.ConditionType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +51,7 @@ class SuspendTest {
                     .patch(MERGE, "{\"spec\": {\"suspend\": false}}");
             PbtNasSearch done = h.awaitPhase("su", Phase.COMPLETE, Duration.ofMinutes(3));
             Condition resumed = done.getStatus().condition(ConditionType.SUSPENDED.code()).orElseThrow();
-            assertEquals("False", resumed.status(), Json.write(done.getStatus()));
+            assertEquals(ConditionStatus.FALSE, resumed.status(), Json.write(done.getStatus()));
             assertEquals("Resumed", resumed.reason());
             for (int m = 0; m < 4; m++) {
                 assertEquals(2, done.getStatus().member(m).scores().size(), Json.write(done.getStatus()));
@@ -61,6 +63,6 @@ class SuspendTest {
 
     private static boolean isTrue(PbtNasSearch s, String type) {
         return s != null && s.getStatus() != null
-                && s.getStatus().condition(type).map(c -> "True".equals(c.status())).orElse(false);
+                && s.getStatus().condition(type).map(c -> c.isTrue()).orElse(false);
     }
 }
