@@ -96,7 +96,8 @@ final class HyperparameterChart {
                 double cy = y.applyAsDouble(n.doubleValue());
                 pts.append(num(cx)).append(',').append(num(cy)).append(' ');
                 boolean child = ScoreChart.replacedAt(d, m.id(), g);
-                String tip = "member " + m.id() + ", step " + g + ": " + name + " = " + n
+                String tip = "member " + m.id() + ", step " + g + ": " + name + " = "
+                        + d.hyperparameters().format(name, n)
                         + (child ? " (a child: its parent's value, explored)" : "");
                 if (child) {
                     marks.append("<path class=\"replaced-point\" fill=\"").append(color).append("\" d=\"M")
