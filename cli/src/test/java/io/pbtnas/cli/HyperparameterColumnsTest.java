@@ -6,7 +6,10 @@ import io.pbtnas.cli.output.FinalSummary;
 import io.pbtnas.cli.output.HumanOutput;
 import io.pbtnas.cli.output.JsonOutput;
 import io.pbtnas.cli.report.HtmlReport;
+import io.pbtnas.cli.support.TickLabels;
 import io.pbtnas.core.json.Json;
+import io.pbtnas.core.model.BestMember;
+import io.pbtnas.core.model.MemberStatus;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.space.Gene;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -28,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The values a search explores are shown wherever its members are: the report's "Best network" (beside the
  * genes) and Population table, and `pbtnas run`'s final table, all written by the one HparamFormat; a search
- * without hyperparameters gets no extra column.
+ * without hyperparameters gets no extra column. Also: the report's charts have round tick labels.
  */
 class HyperparameterColumnsTest {
     static final List<Hyperparameter> HPARAMS = List.of(Hyperparameter.logUniform("learningRate", 1e-4, 1e-2),
@@ -134,5 +138,42 @@ class HyperparameterColumnsTest {
         JsonNode json = Json.MAPPER.readTree(capture(o -> new JsonOutput(o).finished(summary(spec,
                 ReportTest.status()))));
         assertFalse(json.has("hyperparameters") || json.get("population").get(0).has("hparams"), json.toString());
+    }
+
+    @Test
+    void everyChartOfTheReportHasRoundTickLabels() {
+        String html = HtmlReport.render(StatusView.report("s", spec(), HyperparameterReportTest.withHparams()));
+        for (String svg : List.of("<svg id=\"scores\"", "<svg class=\"hparam\" id=\"hparam-learningRate\"",
+                "<svg class=\"hparam\" id=\"hparam-batchSize\"")) {
+            TickLabels.assertRound(TickLabels.labels(html, svg, "y-tick"),
+                    "log".equals(TickLabels.scale(html, svg, "data-y-scale")));
+        }
+        // Scores 0.1..0.9 (padded by 8 %: 0.036..0.964): steps of 0.2; batch sizes 32..64: steps of 10.
+        assertEquals(List.of("0.2", "0.4", "0.6", "0.8"), TickLabels.labels(html, "<svg id=\"scores\"",
+                "y-tick"));
+        assertEquals(List.of("30", "40", "50", "60"),
+                TickLabels.labels(html, "<svg class=\"hparam\" id=\"hparam-batchSize\"", "y-tick"));
+    }
+
+    @Test
+    void aLearningRateSpanningDecadesGetsALogAxisOfRoundTicks() {
+        SearchStatus s = HyperparameterReportTest.withHparams();
+        List<MemberStatus> members = new ArrayList<>();
+        double[] lr = {0.002, 0.0065, 0.019, 0.06};
+        for (MemberStatus m : s.members()) {
+            members.add(new MemberStatus(m.id(), m.genome(), m.scores(), m.replacedAt(), m.failedAt(), m.lineage(),
+                    m.checkpoint(), m.attempts(), m.state(), m.message(),
+                    List.of(Map.of("learningRate", lr[m.id()]), Map.of("learningRate", lr[3 - m.id()]))));
+        }
+        SearchStatus wide = new SearchStatus(s.phase(), s.generation(), new BestMember(0, 0.9, Map.of("cell0",
+                "conv3x3"), null, 1), members, s.conditions(), s.observedGeneration(), s.message(), s.arrivals());
+        String html = HtmlReport.render(StatusView.report("s", spec(), wide));
+        String svg = "<svg class=\"hparam\" id=\"hparam-learningRate\"";
+        assertEquals("log", TickLabels.scale(html, svg, "data-y-scale"));
+        List<String> ticks = TickLabels.labels(html, svg, "y-tick");
+        assertEquals(List.of("0.002", "0.005", "0.01", "0.02", "0.05"), ticks);
+        TickLabels.assertRound(ticks, true);
+        // The best network (member 0, generation 1) trained step 1 with lr[3].
+        assertTrue(html.contains("<td class=\"num\" data-hparam=\"learningRate\">6e-2</td>"), html);
     }
 }

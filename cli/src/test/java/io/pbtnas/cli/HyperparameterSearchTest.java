@@ -3,6 +3,7 @@ package io.pbtnas.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pbtnas.cli.report.HparamFormat;
 import io.pbtnas.cli.support.Cli;
+import io.pbtnas.cli.support.TickLabels;
 import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.safetensors.Safetensors;
@@ -112,11 +113,16 @@ class HyperparameterSearchTest {
                     + Pattern.quote(FORMAT.format("weightDecay", last.get("weightDecay").asDouble())) + " *"), row);
         }
         assertTrue(run.out().contains(", hyperparameters learningRate="), run.out());
-        // report.html: the best network's values, a column each in the Population table.
+        // report.html: the best network's values, a column each in the Population table, round ticks.
         String html = Files.readString(DIR.resolve("report.html"));
         assertTrue(html.contains("<table id=\"best-hparams\">"), "the best network's values");
         assertEquals(6 * 2, EndToEndTest.count(html, "<td class=\"num hparam\" data-hparam="), "a cell per member and "
                 + "hyperparameter");
+        for (String svg : List.of("<svg id=\"scores\"", "<svg class=\"hparam\" id=\"hparam-learningRate\"",
+                "<svg class=\"hparam\" id=\"hparam-weightDecay\"")) {
+            TickLabels.assertRound(TickLabels.labels(html, svg, "y-tick"),
+                    "log".equals(TickLabels.scale(html, svg, "data-y-scale")));
+        }
     }
 
     private static boolean close(double a, double b) {
