@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
  * it ({@code kubectl get pbtnassearch NAME -o json | pbtnas report -f -}), at any time during the search.
  */
 @Command(name = "report", mixinStandardHelpOptions = true, description = {
-    "Render report.html from a PbtNasSearch resource's JSON (spec and status), e.g.",
+    "Render report.html from a PbtNasSearch resource's JSON (spec and status), at any time during the search.",
+    "From a cluster, for example:",
     "  kubectl get pbtnassearch NAME -o json | pbtnas report -f - -o report.html",
     "Exit codes: 0 written, 2 bad input."})
 public final class ReportCommand implements Callable<Integer> {

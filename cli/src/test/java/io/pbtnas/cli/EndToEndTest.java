@@ -2,6 +2,7 @@ package io.pbtnas.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pbtnas.cli.support.Cli;
+import io.pbtnas.cli.support.TickLabels;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (examples/local-small.yaml: population 8, 3 generations). Checks that members
  * were replaced by mixes, the lineage is recorded, the exported best network
  * evaluates to the reported score, and the HTML report renders in headless
- * Chromium (a screenshot is kept at cli/target/report-screenshot.png).
+ * Chromium (a screenshot is kept at cli/target/report-screenshot.png) with round axis tick labels.
  */
 class EndToEndTest {
     static final Path DIR = Path.of("target", "e2e-work").toAbsolutePath();
@@ -110,6 +111,7 @@ class EndToEndTest {
             assertEquals(4, count(dom, "class=\"replacement\""), "a lineage arrow group per replacement");
             assertEquals(8, count(dom, "class=\"member-row"), "a population row per member");
             assertTrue(dom.contains("id=\"best-genome\""), "best genome table");
+            assertRoundTickLabels(dom);
             assertTrue(dom.contains(String.format(java.util.Locale.ROOT, "%.4f",
                     status.get("best").get("score").asDouble())), "best score shown");
             Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
@@ -122,6 +124,26 @@ class EndToEndTest {
         } finally {
             deleteRecursively(profile);
         }
+    }
+
+    /**
+     * Every chart axis that declares its scale (data-y-scale / data-x-scale on its svg) has round tick labels,
+     * read as text from the page as the browser parsed it; returns how many axes were checked.
+     */
+    static int assertRoundTickLabels(String dom) {
+        Matcher svg = Pattern.compile("<svg[^>]*\\bdata-([xy])-scale=\"(\\w+)\"[^>]*>").matcher(dom);
+        int axes = 0;
+        List<String> seen = new ArrayList<>();
+        while (svg.find()) {
+            String start = svg.group();
+            List<String> labels = TickLabels.labels(dom.substring(svg.start()), start, svg.group(1) + "-tick");
+            TickLabels.assertRound(labels, "log".equals(svg.group(2)));
+            seen.add(start.replaceAll(" xmlns.*", "") + " " + labels);
+            axes++;
+        }
+        assertTrue(dom.contains("<svg id=\"scores\" data-y-scale=\"linear\""), "the score chart's axis is checked");
+        assertTrue(axes >= 1, "chart axes with round ticks: " + seen);
+        return axes;
     }
 
     static String chromium(Path profile, String... args) throws Exception {

@@ -2,6 +2,7 @@ package io.pbtnas.cli;
 
 import io.pbtnas.cli.local.StatusView;
 import io.pbtnas.cli.report.HtmlReport;
+import io.pbtnas.cli.support.TickLabels;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Arrival;
 import io.pbtnas.core.model.Schedule;
@@ -74,6 +75,14 @@ class TimelineReportTest {
         assertTrue(html.contains("<b>4.5 %</b>"), "idle share 4/88 in the summary line");
         // Bar geometry: member 3's last step spans 36 s..44 s, the right end of the plot.
         assertTrue(svg.contains("member 3, step 1: 36.0–44.0 s, last"), svg);
+    }
+
+    @Test
+    void theTimeAxisHasRoundTicksFromZero() {
+        String html = HtmlReport.render(StatusView.report("s", async(2), status(log())));
+        List<String> ticks = TickLabels.labels(html, "<svg class=\"timeline\"", "x-tick");
+        assertEquals(List.of("0", "10", "20", "30", "40"), ticks, "0..44 s");
+        TickLabels.assertRound(ticks, false);
     }
 
     @Test

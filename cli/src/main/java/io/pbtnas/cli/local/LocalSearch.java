@@ -226,7 +226,8 @@ public final class LocalSearch {
                 settings.task());
         listener.finished(new FinalSummary(settings.name(), status.best().member(), status.best().score(),
                 status.best().genome(), best.toString(), dir.report().toString(),
-                StatusView.rows(settings.spec(), status), (System.nanoTime() - t0) / 1e9));
+                StatusView.rows(settings.spec(), status), (System.nanoTime() - t0) / 1e9,
+                settings.spec().searchSpace() == null ? null : settings.spec().searchSpace().hyperparameters()));
         return 0;
     }
 }

@@ -2,6 +2,7 @@ package io.pbtnas.cli.local;
 
 import io.pbtnas.cli.output.FinalSummary;
 import io.pbtnas.cli.output.GenerationSummary;
+import io.pbtnas.cli.report.HparamFormat;
 import io.pbtnas.cli.report.ReportData;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Arrival;
@@ -37,11 +38,31 @@ public final class StatusView {
         }
         ReportData.Best best = status.best() == null || status.best().member() == null ? null
                 : new ReportData.Best(status.best().member(), status.best().score(),
-                status.best().genome() == null ? Map.of() : status.best().genome(), status.best().checkpoint());
+                status.best().genome() == null ? Map.of() : status.best().genome(), status.best().checkpoint(),
+                bestHparams(status));
         return new ReportData(name, status.phase() == null ? "Pending" : display(status.phase().name()),
                 status.generation() == null ? 0 : status.generation(), gens,
                 spec.objective() != Objective.MINIMIZE, members, replacements(status), best,
-                spec.schedule() == Schedule.ASYNCHRONOUS ? timeline(spec, status) : null);
+                spec.schedule() == Schedule.ASYNCHRONOUS ? timeline(spec, status) : null, hparamFormat(spec));
+    }
+
+    /** How the search's hyperparameters are written (none when the spec has no search space or none). */
+    public static HparamFormat hparamFormat(SearchSpec spec) {
+        return HparamFormat.of(spec.searchSpace() == null ? null : spec.searchSpace().hyperparameters());
+    }
+
+    /**
+     * The values the best member trained with in the step its best score belongs to (best.generation;
+     * its latest step where that is unset); empty without hyperparameters.
+     */
+    static Map<String, Object> bestHparams(SearchStatus status) {
+        Integer member = status.best().member();
+        Optional<MemberStatus> m = status.members().stream().filter(x -> member.equals(x.id())).findFirst();
+        if (m.isEmpty() || m.get().hparams().isEmpty()) {
+            return Map.of();
+        }
+        Integer g = status.best().generation();
+        return g == null ? m.get().hparams().get(m.get().hparams().size() - 1) : m.get().hparamsAt(g);
     }
 
     /** The arrival log on the wall clock; times that are absent or unreadable stay null. */
@@ -119,8 +140,9 @@ public final class StatusView {
         List<FinalSummary.Row> rows = new ArrayList<>();
         int last = spec.generations() - 1;
         for (MemberStatus m : sorted(status)) {
+            // The values of the last step: the ones its last score was trained with.
             rows.add(new FinalSummary.Row(m.id(), m.scoreAt(last).orElse(null), genome(m), m.checkpoint(),
-                    m.replacedAt().size()));
+                    m.replacedAt().size(), m.hparamsAt(last)));
         }
         return rows;
     }

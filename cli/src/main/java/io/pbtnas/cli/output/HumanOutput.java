@@ -2,10 +2,13 @@ package io.pbtnas.cli.output;
 
 import io.pbtnas.cli.local.TrainerJob;
 import io.pbtnas.cli.local.TrainerProgress;
+import io.pbtnas.cli.report.HparamFormat;
 import io.pbtnas.cli.report.ReportData;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -98,15 +101,12 @@ public final class HumanOutput implements RunListener {
     public synchronized void finished(FinalSummary s) {
         clear();
         out.println();
-        out.printf(Locale.ROOT, "%-7s %-9s %-13s %s%n", "member", "score", "replacements", "genome");
-        for (FinalSummary.Row r : s.population()) {
-            out.printf(Locale.ROOT, "%-7s %-9s %-13d %s%n", (r.member() == s.bestMember() ? "*" : " ") + r.member(),
-                    r.score() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.score()), r.replacements(),
-                    genome(r.genome()));
-        }
+        out.print(finalTable(s));
         out.println();
-        out.printf(Locale.ROOT, "best: member %d, score %.4f, genome %s%n", s.bestMember(), s.bestScore(),
-                genome(s.bestGenome()));
+        String bestHparams = s.population().stream().filter(r -> r.member() == s.bestMember()).findFirst()
+                .map(r -> hparams(HparamFormat.of(s.hyperparameters()), r.hparams())).orElse("");
+        out.printf(Locale.ROOT, "best: member %d, score %.4f, genome %s%s%n", s.bestMember(), s.bestScore(),
+                genome(s.bestGenome()), bestHparams.isEmpty() ? "" : ", hyperparameters " + bestHparams);
         out.printf(Locale.ROOT, "best network: %s   (evaluate it: pbtnas eval %s)%n", s.bestDir(), s.bestDir());
         out.printf(Locale.ROOT, "report: %s%n", s.report());
         out.printf(Locale.ROOT, "search took %.1f s%n", s.seconds());
@@ -121,6 +121,49 @@ public final class HumanOutput implements RunListener {
     @Override
     public synchronized void note(String message) {
         line("pbtnas: " + message);
+    }
+
+    /**
+     * The population at the end: member (* marks the best), last score, replacements, a column per
+     * hyperparameter (the values of the last step, as {@link HparamFormat} writes them), genome.
+     */
+    static String finalTable(FinalSummary s) {
+        HparamFormat format = HparamFormat.of(s.hyperparameters());
+        List<Integer> widths = new ArrayList<>();
+        for (String name : format.names()) {
+            int w = name.length();
+            for (FinalSummary.Row r : s.population()) {
+                w = Math.max(w, format.format(name, r.hparams().get(name)).length());
+            }
+            widths.add(w);
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-7s %-9s %-13s ", "member", "score",
+                "replacements"));
+        for (int i = 0; i < widths.size(); i++) {
+            b.append(String.format(Locale.ROOT, "%-" + widths.get(i) + "s ", format.names().get(i)));
+        }
+        b.append("genome").append(System.lineSeparator());
+        for (FinalSummary.Row r : s.population()) {
+            b.append(String.format(Locale.ROOT, "%-7s %-9s %-13d ", (r.member() == s.bestMember() ? "*" : " ")
+                    + r.member(), r.score() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.score()),
+                    r.replacements()));
+            List<String> values = format.formatAll(r.hparams());
+            for (int i = 0; i < widths.size(); i++) {
+                b.append(String.format(Locale.ROOT, "%-" + widths.get(i) + "s ", values.get(i)));
+            }
+            b.append(genome(r.genome())).append(System.lineSeparator());
+        }
+        return b.toString();
+    }
+
+    /** name=value for each hyperparameter, as {@link HparamFormat} writes them; empty without any. */
+    static String hparams(HparamFormat format, Map<String, Object> values) {
+        List<String> formatted = format.formatAll(values);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < formatted.size(); i++) {
+            b.append(i == 0 ? "" : " ").append(format.names().get(i)).append('=').append(formatted.get(i));
+        }
+        return b.toString();
     }
 
     static String genome(Map<String, String> g) {

@@ -16,7 +16,7 @@ public final class HtmlReport {
             .node.best{stroke:#000;stroke-width:3} .bar-label{font-size:10px;fill:#fff}
             table{border-collapse:collapse;font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}
             th{background:#f4f4f4} tr.best td{background:#fff6d5} td.num{text-align:right;font-variant-numeric:tabular-nums}
-            code{font-size:12px}
+            code{font-size:12px} .best-tables{display:flex;gap:24px;align-items:flex-start}
             """;
 
     private HtmlReport() {
@@ -61,12 +61,27 @@ public final class HtmlReport {
         if (d.best().checkpoint() != null) {
             b.append(", checkpoint <code>").append(esc(d.best().checkpoint())).append("</code>");
         }
-        b.append("</p>\n<table id=\"best-genome\"><tr><th>gene</th><th>option</th></tr>");
+        b.append("</p>\n<div class=\"best-tables\"><table id=\"best-genome\"><tr><th>gene</th><th>option</th></tr>");
         for (Map.Entry<String, String> e : d.best().genome().entrySet()) {
             b.append("<tr><td>").append(esc(e.getKey())).append("</td><td>").append(esc(e.getValue()))
                     .append("</td></tr>");
         }
-        return b.append("</table></section>\n").toString();
+        if (d.best().genome().isEmpty()) {
+            b.append("<tr><td colspan=\"2\">none (no architecture genes)</td></tr>");
+        }
+        b.append("</table>");
+        HparamFormat f = d.hyperparameters();
+        if (!f.isEmpty()) {
+            // Beside the genes: the values the best network trained with in the step that scored it.
+            b.append("<table id=\"best-hparams\"><tr><th>hyperparameter</th><th>value</th></tr>");
+            for (String name : f.names()) {
+                b.append("<tr><td>").append(esc(name)).append("</td><td class=\"num\" data-hparam=\"")
+                        .append(esc(name)).append("\">").append(esc(f.format(name, d.best().hparams().get(name))))
+                        .append("</td></tr>");
+            }
+            b.append("</table>");
+        }
+        return b.append("</div></section>\n").toString();
     }
 
     private static String replacements(ReportData d) {
@@ -91,6 +106,10 @@ public final class HtmlReport {
         for (int g = 0; g < d.generations(); g++) {
             b.append("<th>gen ").append(g).append("</th>");
         }
+        HparamFormat f = d.hyperparameters();
+        for (String name : f.names()) {
+            b.append("<th class=\"hparam\">").append(esc(name)).append("</th>");
+        }
         b.append("<th>genome</th></tr>");
         for (ReportData.MemberSeries m : d.members()) {
             boolean best = d.best() != null && d.best().member() == m.id();
@@ -101,10 +120,19 @@ public final class HtmlReport {
                 b.append("<td class=\"num\">").append(Html.score(s))
                         .append(ScoreChart.replacedAt(d, m.id(), g) ? " ◆" : "").append("</td>");
             }
+            Map<String, Object> latest = m.latestHparams();
+            for (String name : f.names()) {
+                b.append("<td class=\"num hparam\" data-hparam=\"").append(esc(name)).append("\">")
+                        .append(esc(f.format(name, latest.get(name)))).append("</td>");
+            }
             b.append("<td><code>").append(esc(genome(m.genome()))).append("</code></td></tr>");
         }
-        return b.append("</table>\n<p class=\"summary\">◆ = the member started that generation as a new mix.</p>\n")
-                .toString();
+        b.append("</table>\n<p class=\"summary\">◆ = the member started that generation as a new mix.");
+        if (!f.isEmpty()) {
+            b.append(" ").append(esc(String.join(", ", f.names())))
+                    .append(": the values of the member's latest step.");
+        }
+        return b.append("</p>\n").toString();
     }
 
     private static String genome(Map<String, String> g) {

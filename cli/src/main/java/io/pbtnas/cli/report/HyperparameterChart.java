@@ -21,6 +21,7 @@ final class HyperparameterChart {
     private static final int RIGHT = 110;
     private static final int TOP = 16;
     private static final int BOTTOM = 40;
+    private static final int MAX_TICKS = 7;
 
     private HyperparameterChart() {
     }
@@ -49,7 +50,7 @@ final class HyperparameterChart {
         double tlo = t.applyAsDouble(lo);
         double thi = t.applyAsDouble(hi);
         if (thi - tlo < 1e-12) {
-            double w = Math.max(Math.abs(thi) * 0.05, 1e-9);
+            double w = thi == 0 ? 1 : Math.abs(thi) * 0.05;
             tlo -= w;
             thi += w;
         }
@@ -62,18 +63,20 @@ final class HyperparameterChart {
         java.util.function.DoubleUnaryOperator y = v -> TOP + plotH * (1 - (t.applyAsDouble(v) - ymin) / (ymax - ymin));
 
         StringBuilder b = new StringBuilder();
-        b.append("<svg class=\"hparam\" id=\"hparam-").append(esc(name))
-                .append("\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
-                .append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
+        b.append("<svg class=\"hparam\" id=\"hparam-").append(esc(name)).append("\" data-y-scale=\"")
+                .append(log ? "log" : "linear").append("\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH)
+                .append(' ').append(HEIGHT)
                 .append("\" role=\"img\" aria-label=\"").append(esc(name)).append(" per member over training\">\n");
-        for (int i = 0; i <= 4; i++) {
-            double tv = ymin + (ymax - ymin) * i / 4;
-            double v = log ? Math.pow(10, tv) : tv;
-            double yy = TOP + plotH * (1 - (tv - ymin) / (ymax - ymin));
+        List<Ticks.Tick> ticks = log ? Ticks.log(Math.pow(10, ymin), Math.pow(10, ymax), MAX_TICKS)
+                : Ticks.linear(ymin, ymax, MAX_TICKS);
+        for (Ticks.Tick tick : ticks) {
+            double yy = y.applyAsDouble(tick.value());
             b.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT)
                     .append("\" y1=\"").append(num(yy)).append("\" y2=\"").append(num(yy)).append("\"/>")
-                    .append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"").append(num(yy + 4))
-                    .append("\" text-anchor=\"end\">").append(value(v)).append("</text>\n");
+                    .append("<text class=\"tick y-tick\" x=\"").append(LEFT - 6).append("\" y=\"")
+                    .append(num(yy + 4)).append("\" text-anchor=\"end\">").append(esc(tick.label()))
+                    .append("</text>\n");
         }
         for (int g = 0; g < gens; g++) {
             b.append("<text class=\"tick\" x=\"").append(num(x.applyAsDouble(g))).append("\" y=\"")
@@ -96,7 +99,8 @@ final class HyperparameterChart {
                 double cy = y.applyAsDouble(n.doubleValue());
                 pts.append(num(cx)).append(',').append(num(cy)).append(' ');
                 boolean child = ScoreChart.replacedAt(d, m.id(), g);
-                String tip = "member " + m.id() + ", step " + g + ": " + name + " = " + n
+                String tip = "member " + m.id() + ", step " + g + ": " + name + " = "
+                        + d.hyperparameters().format(name, n)
                         + (child ? " (a child: its parent's value, explored)" : "");
                 if (child) {
                     marks.append("<path class=\"replaced-point\" fill=\"").append(color).append("\" d=\"M")
@@ -121,9 +125,5 @@ final class HyperparameterChart {
             ly += 18;
         }
         return b.append("</svg>\n").toString();
-    }
-
-    private static String value(double v) {
-        return String.format(java.util.Locale.ROOT, Math.abs(v) < 1e-2 && v != 0 ? "%.2e" : "%.4g", v);
     }
 }

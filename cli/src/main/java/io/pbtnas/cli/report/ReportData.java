@@ -8,12 +8,23 @@ import java.util.Map;
  * member slot's score and hyperparameter values per generation, who replaced whom, and the best network.
  */
 public record ReportData(String searchName, String phase, int generation, int generations, boolean maximize,
-                         List<MemberSeries> members, List<Replacement> replacements, Best best, Timeline timeline) {
+                         List<MemberSeries> members, List<Replacement> replacements, Best best, Timeline timeline,
+                         HparamFormat hyperparameters) {
 
-    /** A report without a timeline (the synchronous schedule). */
+    public ReportData {
+        hyperparameters = hyperparameters == null ? HparamFormat.NONE : hyperparameters;
+    }
+
+    /** A report without hyperparameters. */
+    public ReportData(String searchName, String phase, int generation, int generations, boolean maximize,
+                      List<MemberSeries> members, List<Replacement> replacements, Best best, Timeline timeline) {
+        this(searchName, phase, generation, generations, maximize, members, replacements, best, timeline, null);
+    }
+
+    /** A report without a timeline (the synchronous schedule) or hyperparameters. */
     public ReportData(String searchName, String phase, int generation, int generations, boolean maximize,
                       List<MemberSeries> members, List<Replacement> replacements, Best best) {
-        this(searchName, phase, generation, generations, maximize, members, replacements, best, null);
+        this(searchName, phase, generation, generations, maximize, members, replacements, best, null, null);
     }
 
     /**
@@ -45,6 +56,11 @@ public record ReportData(String searchName, String phase, int generation, int ge
         public MemberSeries {
             hparams = hparams == null ? List.of() : List.copyOf(hparams);
         }
+
+        /** The values of the latest step this slot trained (or trains now); empty without any. */
+        public Map<String, Object> latestHparams() {
+            return hparams.isEmpty() ? Map.of() : hparams.get(hparams.size() - 1);
+        }
     }
 
     /**
@@ -55,6 +71,15 @@ public record ReportData(String searchName, String phase, int generation, int ge
                               String kind) {
     }
 
-    public record Best(int member, double score, Map<String, String> genome, String checkpoint) {
+    /** The best network; {@code hparams}: the values it trained with in the step that scored it (empty without). */
+    public record Best(int member, double score, Map<String, String> genome, String checkpoint,
+                       Map<String, Object> hparams) {
+        public Best {
+            hparams = hparams == null ? Map.of() : hparams;
+        }
+
+        public Best(int member, double score, Map<String, String> genome, String checkpoint) {
+            this(member, score, genome, checkpoint, null);
+        }
     }
 }

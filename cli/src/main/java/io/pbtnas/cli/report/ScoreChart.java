@@ -15,6 +15,7 @@ final class ScoreChart {
     private static final int RIGHT = 110;
     private static final int TOP = 20;
     private static final int BOTTOM = 40;
+    private static final int MAX_TICKS = 6;
 
     private ScoreChart() {
     }
@@ -38,18 +39,17 @@ final class ScoreChart {
         java.util.function.DoubleUnaryOperator y = s -> TOP + plotH * (1 - (s - ymin) / (ymax - ymin));
 
         StringBuilder b = new StringBuilder();
-        b.append("<svg id=\"scores\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH)
+        b.append("<svg id=\"scores\" data-y-scale=\"linear\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(WIDTH)
                 .append("\" height=\"").append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ')
                 .append(HEIGHT).append("\" role=\"img\" aria-label=\"score per member over generations\">\n");
-        // Axes and grid.
-        for (int i = 0; i <= 4; i++) {
-            double v = ymin + (ymax - ymin) * i / 4;
-            double yy = y.applyAsDouble(v);
+        // Axes and grid: round ticks.
+        for (Ticks.Tick t : Ticks.linear(ymin, ymax, MAX_TICKS)) {
+            double yy = y.applyAsDouble(t.value());
             b.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT)
                     .append("\" y1=\"").append(num(yy)).append("\" y2=\"").append(num(yy)).append("\"/>")
-                    .append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"").append(num(yy + 4))
-                    .append("\" text-anchor=\"end\">").append(String.format(java.util.Locale.ROOT, "%.3f", v))
-                    .append("</text>\n");
+                    .append("<text class=\"tick y-tick\" x=\"").append(LEFT - 6).append("\" y=\"")
+                    .append(num(yy + 4)).append("\" text-anchor=\"end\">").append(esc(t.label())).append("</text>\n");
         }
         for (int g = 0; g < gens; g++) {
             b.append("<text class=\"tick\" x=\"").append(num(x.applyAsDouble(g))).append("\" y=\"")

@@ -25,6 +25,7 @@ final class TimelineChart {
     private static final int ROW = 22;
     private static final int STRIP = 18;
     private static final int BOTTOM = 40;
+    private static final int MAX_TICKS = 7;
 
     private TimelineChart() {
     }
@@ -79,17 +80,18 @@ final class TimelineChart {
                 .append(" trainer(s) at once (spec.parallelism). Idle share of those slots between the first start ")
                 .append("and the last finish: <b>").append(String.format(Locale.ROOT, "%.1f", 100 * idleShare(t)))
                 .append(" %</b>. A gap in a row is a member waiting (for a free slot, or for its judgement).</p>\n");
-        b.append("<svg class=\"timeline\" id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH)
+        b.append("<svg class=\"timeline\" id=\"timeline\" data-x-scale=\"linear\" ")
+                .append("xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH)
                 .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ')
                 .append(height).append("\" role=\"img\" aria-label=\"member steps over wall-clock time\">\n");
-        // Time grid: about six round ticks.
-        double step = niceStep(span / unit / 6);
-        for (double v = 0; v <= span / unit + 1e-9; v += step) {
-            double xx = LEFT + plotW * v * unit / span;
+        // Time grid: round ticks from 0.
+        for (Ticks.Tick tick : Ticks.linear(0, span / unit, MAX_TICKS)) {
+            double xx = LEFT + plotW * tick.value() * unit / span;
             b.append("<line class=\"grid\" x1=\"").append(num(xx)).append("\" x2=\"").append(num(xx))
                     .append("\" y1=\"").append(TOP).append("\" y2=\"").append(stripY + STRIP).append("\"/>")
-                    .append("<text class=\"tick\" x=\"").append(num(xx)).append("\" y=\"")
-                    .append(stripY + STRIP + 14).append("\" text-anchor=\"middle\">").append(tick(v)).append("</text>\n");
+                    .append("<text class=\"tick x-tick\" x=\"").append(num(xx)).append("\" y=\"")
+                    .append(stripY + STRIP + 14).append("\" text-anchor=\"middle\">").append(esc(tick.label()))
+                    .append("</text>\n");
         }
         b.append("<text class=\"axis-label\" x=\"").append(LEFT + (int) plotW / 2).append("\" y=\"").append(height - 6)
                 .append("\" text-anchor=\"middle\">wall time since the first start (")
@@ -191,19 +193,5 @@ final class TimelineChart {
     static String stepColor(int step, int steps) {
         double f = steps <= 1 ? 0 : (double) step / (steps - 1);
         return String.format(Locale.ROOT, "hsl(%d,65%%,%d%%)", Math.round(215 - 185 * f), Math.round(42 + 8 * f));
-    }
-
-    private static double niceStep(double raw) {
-        double p = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1e-9))));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (raw <= m * p) {
-                return m * p;
-            }
-        }
-        return 10 * p;
-    }
-
-    private static String tick(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
     }
 }
