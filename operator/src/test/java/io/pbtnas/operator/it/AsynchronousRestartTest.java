@@ -1,6 +1,7 @@
 package io.pbtnas.operator.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,8 +50,11 @@ class AsynchronousRestartTest {
             h.await("bumpy", s -> s.getStatus() != null && s.getStatus().arrivals().size() >= 5, Duration.ofMinutes(2));
             operator.stop();
             SearchStatus before = h.get("bumpy").getStatus();
-            Thread.sleep(3000); // pods finish while nobody records them
             assertTrue(before.phase() == Phase.TRAINING, "stopped mid-search: " + before.phase());
+            // Pods finish while nobody records them.
+            List<String> unrecorded = h.awaitStepsFinishedUnrecorded("bumpy", Duration.ofSeconds(60));
+            assertFalse(unrecorded.isEmpty(), "no step finished unrecorded while the operator was stopped: "
+                    + h.podSummary("bumpy"));
 
             try (KubernetesClient client = TestApiServer.shared().newClient()) {
                 Operator fresh = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));

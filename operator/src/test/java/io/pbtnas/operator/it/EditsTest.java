@@ -3,6 +3,7 @@ package io.pbtnas.operator.it;
 import io.pbtnas.core.status.ConditionType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import io.pbtnas.operator.api.PbtNasSearch;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +32,11 @@ class EditsTest {
     void anInvalidEditPausesTheSearchWithoutDeletingPodsAndFixingItResumes() throws Exception {
         try (Harness h = new Harness("edit")) {
             h.create(Harness.searchYaml("ed", FaultsTest.FAST, 4, 2, "{sleepMillis: 4000}", ""));
+            // Mid-step: its trainer runs (sleeping 4 s). Phase Running would mean the trainer, an init
+            // container, is done already and only `pbtnas verify` is left: the step could end before the edit.
             String running = "ed-m0-g0-a0";
-            h.client.pods().inNamespace(h.namespace).withName(running).waitUntilCondition(
-                    p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()),
-                    60, TimeUnit.SECONDS);
+            h.client.pods().inNamespace(h.namespace).withName(running)
+                    .waitUntilCondition(DisruptionsTest::trainerRunning, 60, TimeUnit.SECONDS);
             // Valid for the schema, invalid for the engine: a contract variable in trainer.env.
             h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("ed")
                     .patch(MERGE, "{\"spec\": {\"trainer\": {\"env\": {\"PBTNAS_SEED\": \"1\"}}}}");
@@ -46,6 +49,8 @@ class EditsTest {
             Pod pod = h.client.pods().inNamespace(h.namespace).withName(running).get();
             assertNotNull(pod, "the running pod was deleted for an invalid edit");
             assertNull(pod.getMetadata().getDeletionTimestamp(), "the running pod is being deleted");
+            assertFalse(Set.of("Succeeded", "Failed").contains(pod.getStatus().getPhase()),
+                    "the step still runs while the search is paused: " + pod.getStatus().getPhase());
 
             // The fix (remove the variable) resumes the search; it completes with every score.
             h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("ed")

@@ -4,6 +4,7 @@ import io.pbtnas.operator.plan.SearchEvent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,17 +85,18 @@ class FaultsTest {
         try (Harness h = new Harness("delete")) {
             h.create(Harness.searchYaml("gone", FAST, 4, 2, "{sleepMillis: 3000}", ""));
             String victim = "gone-m2-g0-a0";
-            h.client.pods().inNamespace(h.namespace).withName(victim).waitUntilCondition(
-                    p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()),
-                    60, TimeUnit.SECONDS);
+            // Mid-step: while its trainer runs (phase Running would mean the trainer is done already).
+            h.client.pods().inNamespace(h.namespace).withName(victim)
+                    .waitUntilCondition(DisruptionsTest::trainerRunning, 60, TimeUnit.SECONDS);
             h.client.pods().inNamespace(h.namespace).withName(victim).delete();
 
             PbtNasSearch done = h.awaitPhase("gone", Phase.COMPLETE, Duration.ofMinutes(3));
             SearchStatus s = done.getStatus();
             assertEquals(2, s.member(2).scores().size(), "member 2 scores " + s.member(2).scores());
+            assertNotEquals("Succeeded", h.lastSeen(victim).getStatus().getPhase(), "the deleted pod finished its step");
             boolean rerun = h.seenMemberPods("gone").stream().anyMatch(p -> p.getMetadata().getName().startsWith("gone-m2-g0-")
-                    && "Succeeded".equals(p.getStatus().getPhase()));
-            assertTrue(rerun, "member 2 generation 0 never finished after the deletion: " + h.podSummary("gone"));
+                    && !p.getMetadata().getName().equals(victim) && "Succeeded".equals(p.getStatus().getPhase()));
+            assertTrue(rerun, "member 2 generation 0 never finished after the deletion: " + h.podHistory());
         }
     }
 

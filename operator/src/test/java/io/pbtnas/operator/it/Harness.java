@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Phase;
+import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.operator.pods.PodLabels;
 import io.pbtnas.operator.testing.ContractTrainer;
@@ -119,6 +120,28 @@ public final class Harness implements AutoCloseable {
     /** Every member pod of the search ever seen, in its last seen state (deleted ones included), by name. */
     public List<Pod> seenMemberPods(String search) {
         return pods.withRole(search, PodLabels.ROLE_MEMBER);
+    }
+
+    /**
+     * With the operator stopped: waits until every member pod of the search has ended (none is created
+     * while no operator runs) and returns those that succeeded with a step the status has no score for,
+     * the results the next operator must pick up itself.
+     */
+    public List<String> awaitStepsFinishedUnrecorded(String search, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Pod> pods = memberPods(search);
+        while (pods.stream().anyMatch(p -> p.getStatus() == null
+                || !List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("member pods still running after " + timeout + ": " + podSummary(search));
+            }
+            Thread.sleep(100);
+            pods = memberPods(search);
+        }
+        SearchStatus status = get(search).getStatus();
+        return pods.stream().filter(p -> "Succeeded".equals(p.getStatus().getPhase())
+                        && status.member(PodStart.member(p)).scoreAt(PodStart.step(p)).isEmpty())
+                .map(p -> p.getMetadata().getName()).sorted().toList();
     }
 
     /** The pod as last seen, also after it was deleted; null if never seen. */

@@ -77,7 +77,8 @@ class PodSettingsValidationTest {
 
     @Test
     void anOwnLabelPausesTheSearchNamingTheFieldAndStartsNoPod() {
-        create(manifest("own-label", "    labels: {pbtnas.io/member: \"7\"}\n"));
+        // Not suspended: had the operator not paused it, it would have created pods.
+        create(manifest("own-label", "    labels: {pbtnas.io/member: \"7\"}\n").replace("  suspend: true\n", ""));
         PbtNasSearch paused = h.await("own-label", s -> s.getStatus() != null
                 && s.getStatus().condition(ConditionType.PAUSED.code()).isPresent(), Duration.ofSeconds(30));
         String message = paused.getStatus().condition(ConditionType.PAUSED.code()).orElseThrow().message();

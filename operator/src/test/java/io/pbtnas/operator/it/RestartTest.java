@@ -1,6 +1,7 @@
 package io.pbtnas.operator.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,6 +23,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +62,9 @@ class RestartTest {
             }
             operator.stop();
             // While no operator runs, pods finish and nobody records them.
-            Thread.sleep(3000);
+            List<String> unrecorded = h.awaitStepsFinishedUnrecorded("bumpy", Duration.ofSeconds(60));
+            assertFalse(unrecorded.isEmpty(), "no step finished unrecorded while the operator was stopped: "
+                    + h.podSummary("bumpy"));
             assertTrue(h.get("bumpy").getStatus().phase() != Phase.COMPLETE);
 
             try (KubernetesClient client = TestApiServer.shared().newClient()) {

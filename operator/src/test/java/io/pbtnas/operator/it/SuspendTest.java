@@ -31,9 +31,10 @@ class SuspendTest {
     void suspendingLetsRunningStepsFinishAndCreatesNoPodUntilResumed() throws Exception {
         try (Harness h = new Harness("suspend")) {
             h.create(Harness.searchYaml("su", FaultsTest.FAST, 4, 2, "{sleepMillis: 3000}", "  parallelism: 2\n"));
-            h.client.pods().inNamespace(h.namespace).withName("su-m0-g0-a0").waitUntilCondition(
-                    p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()),
-                    60, TimeUnit.SECONDS);
+            // Suspended mid-step, while the trainer runs (sleeping 3 s): phase Running would mean only
+            // `pbtnas verify` is left, and a step recorded before the suspension frees a slot for a new pod.
+            h.client.pods().inNamespace(h.namespace).withName("su-m0-g0-a0")
+                    .waitUntilCondition(DisruptionsTest::trainerRunning, 60, TimeUnit.SECONDS);
             h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("su")
                     .patch(MERGE, "{\"spec\": {\"suspend\": true}}");
             PbtNasSearch suspended = h.await("su", s -> isTrue(s, ConditionType.SUSPENDED.code()), Duration.ofSeconds(30));
