@@ -10,9 +10,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.StreamSupport;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * `schedule: asynchronous` in the local mode: members proceed independently, every (member, step)
  * is judged once, replacements happen without a generation barrier, and a run killed with SIGKILL
  * resumes keeping every decision it had made. The fake trainer (test sources), since the driver is
- * what is tested; its step time differs per architecture (FAKE_TRAINER_SLEEP_MS × option), as in NAS.
+ * what is tested: it can hold one member's first step until the test releases it (FAKE_TRAINER_HOLD_MEMBER).
  */
 class AsynchronousLocalTest {
     static final String MANIFEST = """
@@ -54,7 +58,17 @@ class AsynchronousLocalTest {
     @Test
     void anAsynchronousSearchJudgesEveryStepOnceAndReplacesWithoutABarrier() throws Exception {
         Path dir = tmp.resolve("once");
-        Process p = start(dir, tmp.resolve("once.log"), 0);
+        Path log = tmp.resolve("once.log");
+        Path release = tmp.resolve("release-member-5");
+        // Member 5's first step is held until another member has finished its second one: under a
+        // generation barrier that can never happen, and the wait below fails instead of the run ending.
+        Process p = start(dir, log, 0, Map.of("FAKE_TRAINER_HOLD_MEMBER", "5",
+                "FAKE_TRAINER_HOLD_UNTIL", release.toString()));
+        try {
+            ResumeTest.waitForEvents(log, "\"member-finished\",\"member\":[0-4],\"generation\":1,", 1, p);
+        } finally {
+            Files.writeString(release, ""); // never leave a held trainer behind, even when the wait fails
+        }
         assertTrue(p.waitFor(240, TimeUnit.SECONDS), "run did not end");
         assertEquals(0, p.exitValue(), () -> ResumeTest.read(tmp.resolve("once.log")));
         JsonNode search = Json.MAPPER.readTree(Files.readString(dir.resolve("search.json")));
@@ -67,10 +81,15 @@ class AsynchronousLocalTest {
             replaced += "replaced".equals(a.get("verdict").asText()) ? 1 : 0;
         }
         assertTrue(replaced >= 1, "some member was replaced: " + status.get("arrivals"));
+        JsonNode held = arrival(status, 5, 0);
+        assertTrue(StreamSupport.stream(status.get("arrivals").spliterator(), false)
+                        .anyMatch(a -> a.get("step").asInt() == 1 && Instant.parse(a.get("finishedAt").asText())
+                                .isBefore(Instant.parse(held.get("finishedAt").asText()))),
+                "the status records a second step finished before member 5's first one: " + status.get("arrivals"));
         for (JsonNode a : status.get("arrivals")) {
             // Wall-clock times of each step, for the report's timeline.
-            java.time.Instant started = java.time.Instant.parse(a.get("startedAt").asText());
-            java.time.Instant finished = java.time.Instant.parse(a.get("finishedAt").asText());
+            Instant started = Instant.parse(a.get("startedAt").asText());
+            Instant finished = Instant.parse(a.get("finishedAt").asText());
             assertTrue(!finished.isBefore(started), a.toString());
         }
         String report = Files.readString(dir.resolve("report.html"));
@@ -136,8 +155,20 @@ class AsynchronousLocalTest {
         assertEquals(6 * 4, seen.size(), "every member-step arrived");
     }
 
+    static JsonNode arrival(JsonNode status, int member, int step) {
+        return StreamSupport.stream(status.get("arrivals").spliterator(), false)
+                .filter(a -> a.get("member").asInt() == member && a.get("step").asInt() == step).findFirst()
+                .orElseThrow(() -> new AssertionError("no arrival of member " + member + " step " + step));
+    }
+
     static Process start(Path dir, Path log, long sleepMs) throws Exception {
-        return io.pbtnas.cli.support.Cli.start(log, java.util.Map.of("FAKE_TRAINER_SLEEP_MS", Long.toString(sleepMs)),
+        return start(dir, log, sleepMs, Map.of());
+    }
+
+    static Process start(Path dir, Path log, long sleepMs, Map<String, String> env) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("FAKE_TRAINER_SLEEP_MS", Long.toString(sleepMs));
+        return io.pbtnas.cli.support.Cli.start(log, all,
                 "run", "-f", manifest.toString(), "--dir", dir.toString(), "--parallel", "3", "--json",
                 "--trainer-command", io.pbtnas.cli.support.Cli.fakeTrainerCommand());
     }

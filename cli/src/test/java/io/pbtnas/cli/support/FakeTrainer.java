@@ -61,6 +61,7 @@ public final class FakeTrainer {
                 System.exit(1);
             }
         }
+        holdIfAsked(env);
         LinkedHashMap<String, Tensor> in = input == null ? new LinkedHashMap<>() : Safetensors.readAll(Path.of(input));
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, String> init = new LinkedHashMap<>();
@@ -102,6 +103,21 @@ public final class FakeTrainer {
         Files.move(tmp, out.resolve("metrics.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Files.writeString(Path.of(env.get("PBTNAS_TERMINATION_LOG")), metrics);
         System.exit(0);
+    }
+
+    /**
+     * FAKE_TRAINER_HOLD_MEMBER's generation-0 step waits until the file FAKE_TRAINER_HOLD_UNTIL exists: a test
+     * releases it only once it has seen what must be able to happen meanwhile (another member's next step).
+     */
+    private static void holdIfAsked(Map<String, String> env) throws InterruptedException {
+        String member = env.get("FAKE_TRAINER_HOLD_MEMBER");
+        if (member == null || !member.equals(env.get("PBTNAS_MEMBER")) || !"0".equals(env.get("PBTNAS_GENERATION"))) {
+            return;
+        }
+        Path until = Path.of(env.get("FAKE_TRAINER_HOLD_UNTIL"));
+        while (!Files.exists(until)) {
+            Thread.sleep(50);
+        }
     }
 
     private static Tensor weights(Map<String, Tensor> in, String name, long seed) {
