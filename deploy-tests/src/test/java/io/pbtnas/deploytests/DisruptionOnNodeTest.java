@@ -1,6 +1,7 @@
 package io.pbtnas.deploytests;
 
 import io.pbtnas.testkit.PodRecorder;
+import io.pbtnas.testkit.StatusRecorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,6 +117,7 @@ class DisruptionOnNodeTest {
             assertTrue(Set.of("ErrImagePull", "ImagePullBackOff").contains(stuck.path("reason").asText()),
                     stuck.toPrettyString());
             String message = stuck.path("message").asText();
+            StatusRecorder.fetch(c, E2eScenario.NAMESPACE, name, "stuck-image-pull");
             assertTrue(message.startsWith("member 0 (pod " + name + "-m0-g0-a0): ")
                     && message.contains("container trainer") && message.contains("pbtnas/not-on-this-node"), message);
             SearchOnNodeTest.waitFor(Duration.ofMinutes(1), () -> c.v1().events().list().getItems().stream()

@@ -10,6 +10,7 @@ import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.operator.pods.PodLabels;
 import io.pbtnas.operator.testing.ContractTrainer;
 import io.pbtnas.testkit.PodRecorder;
+import io.pbtnas.testkit.StatusRecorder;
 import io.pbtnas.testkit.TestApiServer;
 import io.pbtnas.testkit.kubelet.Launcher;
 import io.pbtnas.testkit.kubelet.Launchers;
@@ -91,6 +92,20 @@ public final class Harness implements AutoCloseable {
                 .load(new java.io.ByteArrayInputStream(yaml.getBytes())).item();
         search.getMetadata().setNamespace(namespace);
         return client.resource(search).create();
+    }
+
+    /** As {@link #create}, through the generic client: the API server's response, raw (no status yet). */
+    public io.fabric8.kubernetes.api.model.GenericKubernetesResource createRaw(String yaml) {
+        var search = client.getKubernetesSerialization().unmarshal(yaml,
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+        search.getMetadata().setNamespace(namespace);
+        return client.genericKubernetesResources("pbtnas.io/v1alpha1", "PbtNasSearch").inNamespace(namespace)
+                .resource(search).create();
+    }
+
+    /** With recording on (StatusRecorder), writes the search as the API server has it now. */
+    public void record(String name, String caseName) {
+        StatusRecorder.fetch(client, namespace, name, caseName);
     }
 
     public PbtNasSearch get(String name) {
