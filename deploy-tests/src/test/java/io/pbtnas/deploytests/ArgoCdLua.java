@@ -47,7 +47,33 @@ record ArgoCdLua(Path binary) {
                     + ": run test-env/build.sh first (it calls test-env/build-argocd-lua.sh, which builds it in"
                     + " seconds with Go), or set -D" + PROPERTY + " to a binary built elsewhere");
         }
+        // A runner built from another main.go would test something else: build-argocd-lua.sh records the source's hash.
+        String built = read(binary.resolveSibling("source.sha256")).strip();
+        String source = sha256(RepoPaths.root().resolve("test-env/argocd-lua/main.go"));
+        if (!built.equals(source) && System.getProperty(PROPERTY) == null) {
+            throw new IllegalStateException("argocd-lua at " + binary + " was built from another test-env/argocd-lua/main.go:"
+                    + " run test-env/build.sh (it calls test-env/build-argocd-lua.sh) to rebuild it");
+        }
         return new ArgoCdLua(binary);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Properties versionsEnv() {

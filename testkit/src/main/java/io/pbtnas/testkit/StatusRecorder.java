@@ -1,6 +1,9 @@
 package io.pbtnas.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -15,7 +18,9 @@ import java.util.Properties;
  * Opt-in: writes a search, the whole object as the API server returns it, to {@code <dir>/<case>.json},
  * so the health checks in docs/health can be tested on statuses real runs produced (deploy-tests'
  * resources {@code health/statuses}). Off unless system property {@value #PROPERTY} or env
- * {@value #ENV} names the directory; then every call writes.
+ * {@value #ENV} names the directory; then every call writes. Registry host names and the node's DNS
+ * server in status texts (a failed pull's message quotes them) are replaced by {@code <registry>} and
+ * {@code <dns>}: they are this machine's, and the repository names no registry host.
  */
 public final class StatusRecorder {
     public static final String PROPERTY = "pbtnas.recordStatuses";
@@ -51,6 +56,27 @@ public final class StatusRecorder {
         record(client, r, caseName);
     }
 
+    private static void redactStatus(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            o.properties().forEach(e -> {
+                if (e.getValue().isTextual()) {
+                    o.put(e.getKey(), redactHosts(e.getValue().asText()));
+                } else {
+                    redactStatus(e.getValue());
+                }
+            });
+        } else if (node instanceof ArrayNode a) {
+            a.forEach(StatusRecorder::redactStatus);
+        }
+    }
+
+    /** URLs' hosts, image references' registries and DNS look-ups in a text, replaced. */
+    static String redactHosts(String text) {
+        return text.replaceAll("https?://[^/\\s\"]+", "https://<registry>")
+                .replaceAll("lookup \\S+ on \\S+:53", "lookup <registry> on <dns>:53")
+                .replaceAll("\"(?:[a-z0-9-]+\\.)+[a-z0-9-]+(?::\\d+)?/", "\"<registry>/");
+    }
+
     /** Records an object the API server returned (a create's or a patch's response, say). */
     public static void record(KubernetesClient client, GenericKubernetesResource resource, String caseName) {
         Optional<Path> dir = directory(System.getProperties(), System.getenv());
@@ -59,12 +85,12 @@ public final class StatusRecorder {
         }
         try {
             Files.createDirectories(dir.get());
-            String json = client.getKubernetesSerialization().asJson(resource);
+            JsonMapper mapper = JsonMapper.builder().build();
+            JsonNode tree = mapper.readTree(client.getKubernetesSerialization().asJson(resource));
+            redactStatus(tree.path("status"));
             // pretty, so a re-recording reads as a diff
-            Object tree = client.getKubernetesSerialization().unmarshal(json, Object.class);
-            String pretty = JsonMapper.builder().build()
-                    .writerWithDefaultPrettyPrinter().writeValueAsString(tree);
-            Files.writeString(dir.get().resolve(caseName + ".json"), pretty + "\n");
+            Files.writeString(dir.get().resolve(caseName + ".json"),
+                    mapper.writerWithDefaultPrettyPrinter().writeValueAsString(tree) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record " + caseName + " into " + dir.get(), e);
         }

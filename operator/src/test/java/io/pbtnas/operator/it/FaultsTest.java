@@ -86,9 +86,7 @@ class FaultsTest {
         try (Harness h = new Harness("drop")) {
             // Member 1's only attempt in generation 0 exits 1, and no retry is allowed: it is dropped.
             h.kubelet.failNext("^drop-m1-g0-a0$", io.pbtnas.operator.pods.ContainerNames.TRAINER, 1);
-            var created = h.createRaw(Harness.searchYaml("drop", FAST, 4, 2, "{sleepMillis: 1000}",
-                    "  failurePolicy: {maxRetries: 0}\n"));
-            io.pbtnas.testkit.StatusRecorder.record(h.client, created, "fresh");
+            h.create(Harness.searchYaml("drop", FAST, 4, 2, "{sleepMillis: 1000}", "  failurePolicy: {maxRetries: 0}\n"));
             PbtNasSearch degraded = h.await("drop", s -> s.getStatus() != null && s.getStatus()
                     .condition(io.pbtnas.core.status.ConditionType.DEGRADED.code()).map(c -> c.isTrue()).orElse(false),
                     Duration.ofSeconds(60));

@@ -94,15 +94,6 @@ public final class Harness implements AutoCloseable {
         return client.resource(search).create();
     }
 
-    /** As {@link #create}, through the generic client: the API server's response, raw (no status yet). */
-    public io.fabric8.kubernetes.api.model.GenericKubernetesResource createRaw(String yaml) {
-        var search = client.getKubernetesSerialization().unmarshal(yaml,
-                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
-        search.getMetadata().setNamespace(namespace);
-        return client.genericKubernetesResources("pbtnas.io/v1alpha1", "PbtNasSearch").inNamespace(namespace)
-                .resource(search).create();
-    }
-
     /** With recording on (StatusRecorder), writes the search as the API server has it now. */
     public void record(String name, String caseName) {
         StatusRecorder.fetch(client, namespace, name, caseName);

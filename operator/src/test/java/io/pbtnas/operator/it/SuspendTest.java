@@ -36,7 +36,6 @@ class SuspendTest {
             // `pbtnas verify` is left, and a step recorded before the suspension frees a slot for a new pod.
             h.client.pods().inNamespace(h.namespace).withName("su-m0-g0-a0")
                     .waitUntilCondition(DisruptionsTest::trainerRunning, 60, TimeUnit.SECONDS);
-            h.record("su", "training");
             // The patch's response: the new generation, with the status still of the one before.
             var edited = h.client.genericKubernetesResources("pbtnas.io/v1alpha1", "PbtNasSearch").inNamespace(h.namespace)
                     .withName("su").patch(MERGE, "{\"spec\": {\"suspend\": true}}");
@@ -56,7 +55,6 @@ class SuspendTest {
             h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("su")
                     .patch(MERGE, "{\"spec\": {\"suspend\": false}}");
             PbtNasSearch done = h.awaitPhase("su", Phase.COMPLETE, Duration.ofMinutes(3));
-            h.record("su", "complete");
             Condition resumed = done.getStatus().condition(ConditionType.SUSPENDED.code()).orElseThrow();
             assertEquals(ConditionStatus.FALSE, resumed.status(), Json.write(done.getStatus()));
             assertEquals("Resumed", resumed.reason());
