@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the real control-plane binaries the Java tests run (kube-apiserver, etcd, kubectl)
+# Builds the real control-plane binaries the Java tests run (kube-apiserver, etcd, kubectl, and
+# through build-argocd-lua.sh the Argo CD health script runner)
 # from their Go modules, so no Docker and no binary downloads are needed: only Go and a
 # reachable Go module proxy (on a cold cache).
 #
@@ -83,5 +84,7 @@ for b in "${binaries[@]}"; do
   ln -sfn "$bin_dir/$b" "$layout_dir/$b.tmp" && mv -Tf "$layout_dir/$b.tmp" "$layout_dir/$b"
 done
 "$layout_dir/kube-apiserver" --version >&2
+# the Argo CD health script runner deploy-tests uses (seconds; cached like the above)
+bash "$here/build-argocd-lua.sh" >&2
 log "layout: $layout_dir  (done in $(( $(date +%s) - start ))s)"
 echo "KUBE_API_TEST_DIR=$api_test_dir"

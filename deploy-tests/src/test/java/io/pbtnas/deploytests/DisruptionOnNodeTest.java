@@ -1,12 +1,14 @@
 package io.pbtnas.deploytests;
 
 import io.pbtnas.testkit.PodRecorder;
+import io.pbtnas.testkit.StatusRecorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pbtnas.testkit.RealNode;
@@ -39,13 +41,14 @@ class DisruptionOnNodeTest {
         return manifest;
     }
 
-    static void applyFresh(KubernetesClient c, JsonNode manifest) throws InterruptedException {
+    /** The API server's response to the apply: the search before the operator has seen it. */
+    static GenericKubernetesResource applyFresh(KubernetesClient c, JsonNode manifest) throws InterruptedException {
         String name = manifest.path("metadata").path("name").asText();
         c.genericKubernetesResources(SearchOnNodeTest.API, "PbtNasSearch").withName(name).delete();
         SearchOnNodeTest.waitFor(Duration.ofMinutes(2),
                 () -> c.genericKubernetesResources(SearchOnNodeTest.API, "PbtNasSearch").withName(name).get() == null,
                 "the previous run's search to go");
-        ServerSideApply.apply(c, manifest);
+        return (GenericKubernetesResource) ServerSideApply.apply(c, manifest);
     }
 
     @Test
@@ -54,12 +57,13 @@ class DisruptionOnNodeTest {
         String name = "fmnist-evict";
         try (KubernetesClient c = node.newClient(E2eScenario.NAMESPACE);
              PodRecorder pods = PodRecorder.ofSearch(c, E2eScenario.NAMESPACE, name)) {
-            applyFresh(c, search(name, 2, 2));
+            StatusRecorder.record(c, applyFresh(c, search(name, 2, 2)), "fresh");
             Pod victim = SearchOnNodeTest.waitForValue(Duration.ofMinutes(5), () -> c.pods()
                     .withLabel("pbtnas.io/search", name).withLabel("pbtnas.io/role", "member").list().getItems().stream()
                     .filter(p -> p.getStatus().getInitContainerStatuses() != null && p.getStatus().getInitContainerStatuses()
                             .stream().anyMatch(s -> "trainer".equals(s.getName()) && s.getState().getRunning() != null))
                     .findFirst().orElse(null), "a member pod whose trainer is running");
+            StatusRecorder.fetch(c, E2eScenario.NAMESPACE, name, "training");
             String member = victim.getMetadata().getLabels().get("pbtnas.io/member");
             String generation = victim.getMetadata().getLabels().get("pbtnas.io/generation");
             assertTrue(c.pods().resource(victim).evict(), "the Eviction API refused " + victim.getMetadata().getName());
@@ -74,6 +78,7 @@ class DisruptionOnNodeTest {
                         status.path("members").path(Integer.parseInt(member)).path("disruptions").asInt(0));
             } while (!Set.of("Complete", "Failed").contains(status.path("phase").asText()) && System.nanoTime() < deadline);
             assertEquals("Complete", status.path("phase").asText(), status::toPrettyString);
+            StatusRecorder.fetch(c, E2eScenario.NAMESPACE, name, "complete");
             assertEquals(1, disruptionsSeen, "the status counted the eviction as a disruption: " + status.toPrettyString());
             for (JsonNode m : status.path("members")) {
                 assertEquals(2, m.path("scores").size(), "every member has every score: " + status.toPrettyString());
@@ -116,6 +121,7 @@ class DisruptionOnNodeTest {
             assertTrue(Set.of("ErrImagePull", "ImagePullBackOff").contains(stuck.path("reason").asText()),
                     stuck.toPrettyString());
             String message = stuck.path("message").asText();
+            StatusRecorder.fetch(c, E2eScenario.NAMESPACE, name, "stuck-image-pull");
             assertTrue(message.startsWith("member 0 (pod " + name + "-m0-g0-a0): ")
                     && message.contains("container trainer") && message.contains("pbtnas/not-on-this-node"), message);
             SearchOnNodeTest.waitFor(Duration.ofMinutes(1), () -> c.v1().events().list().getItems().stream()

@@ -45,6 +45,7 @@ class EditsTest {
                     .orElse(false), Duration.ofSeconds(30));
             Condition why = paused.getStatus().condition(ConditionType.PAUSED.code()).orElseThrow();
             assertTrue(why.message().contains("spec.trainer.env.PBTNAS_SEED"), why.message());
+            h.record("ed", "paused");
             assertEquals(Phase.TRAINING, paused.getStatus().phase(), "paused, not failed: " + Json.write(paused.getStatus()));
             Pod pod = h.client.pods().inNamespace(h.namespace).withName(running).get();
             assertNotNull(pod, "the running pod was deleted for an invalid edit");

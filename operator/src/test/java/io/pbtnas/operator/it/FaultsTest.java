@@ -77,6 +77,31 @@ class FaultsTest {
             String status = io.pbtnas.core.json.Json.write(done.getStatus());
             assertTrue(status.contains("output check 'checkpoint parses'"), status);
             assertTrue(status.contains("every remaining member failed in generation 1"), status);
+            h.record("cut", "failed");
+        }
+    }
+
+    @Test
+    void aMemberThatFailsForGoodDegradesTheSearchUntilTheNextGenerationReplacesIt() throws Exception {
+        try (Harness h = new Harness("drop")) {
+            // Member 1's only attempt in generation 0 exits 1, and no retry is allowed: it is dropped.
+            h.kubelet.failNext("^drop-m1-g0-a0$", io.pbtnas.operator.pods.ContainerNames.TRAINER, 1);
+            h.create(Harness.searchYaml("drop", FAST, 4, 2, "{sleepMillis: 1000}", "  failurePolicy: {maxRetries: 0}\n"));
+            PbtNasSearch degraded = h.await("drop", s -> s.getStatus() != null && s.getStatus()
+                    .condition(io.pbtnas.core.status.ConditionType.DEGRADED.code()).map(c -> c.isTrue()).orElse(false),
+                    Duration.ofSeconds(60));
+            String status = io.pbtnas.core.json.Json.write(degraded.getStatus());
+            assertEquals(Phase.TRAINING, degraded.getStatus().phase(), status);
+            h.record("drop", "degraded");
+
+            PbtNasSearch done = h.awaitPhase("drop", Phase.COMPLETE, Duration.ofMinutes(3));
+            String end = io.pbtnas.core.json.Json.write(done.getStatus());
+            assertTrue(done.getStatus().member(1).failedAt().contains(0), "member 1 failed for good in generation 0: " + end);
+            assertEquals(2, done.getStatus().member(0).scores().size(), end);
+            // The next generation replaced the dropped member by a child of the others: healthy again.
+            assertTrue(done.getStatus().member(1).replacedAt().contains(1), end);
+            assertTrue(done.getStatus().condition(io.pbtnas.core.status.ConditionType.DEGRADED.code())
+                    .map(c -> !c.isTrue()).orElse(false), "Degraded clears once the member is replaced: " + end);
         }
     }
 

@@ -10,6 +10,7 @@ import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.operator.pods.PodLabels;
 import io.pbtnas.operator.testing.ContractTrainer;
 import io.pbtnas.testkit.PodRecorder;
+import io.pbtnas.testkit.StatusRecorder;
 import io.pbtnas.testkit.TestApiServer;
 import io.pbtnas.testkit.kubelet.Launcher;
 import io.pbtnas.testkit.kubelet.Launchers;
@@ -91,6 +92,11 @@ public final class Harness implements AutoCloseable {
                 .load(new java.io.ByteArrayInputStream(yaml.getBytes())).item();
         search.getMetadata().setNamespace(namespace);
         return client.resource(search).create();
+    }
+
+    /** With recording on (StatusRecorder), writes the search as the API server has it now. */
+    public void record(String name, String caseName) {
+        StatusRecorder.fetch(client, namespace, name, caseName);
     }
 
     public PbtNasSearch get(String name) {

@@ -45,6 +45,7 @@ class StuckPodsTest {
                     Duration.ofSeconds(60));
             Condition c = stuck(s).orElseThrow();
             assertEquals("Unschedulable", c.reason());
+            h.record("pend", "stuck-unschedulable");
             assertTrue(c.message().matches("member (\\d) \\(pod pend-m\\1-g0-a0\\): Unschedulable: 0/1 nodes are available.*")
                     && c.message().contains("node affinity/selector"), c.message());
             List<Event> events = stuckEvents(h);

@@ -14,6 +14,7 @@ import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Condition;
 import io.pbtnas.core.model.Phase;
 import io.pbtnas.operator.api.PbtNasSearch;
+import io.pbtnas.testkit.StatusRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -35,10 +36,13 @@ class SuspendTest {
             // `pbtnas verify` is left, and a step recorded before the suspension frees a slot for a new pod.
             h.client.pods().inNamespace(h.namespace).withName("su-m0-g0-a0")
                     .waitUntilCondition(DisruptionsTest::trainerRunning, 60, TimeUnit.SECONDS);
-            h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("su")
-                    .patch(MERGE, "{\"spec\": {\"suspend\": true}}");
+            // The patch's response: the new generation, with the status still of the one before.
+            var edited = h.client.genericKubernetesResources("pbtnas.io/v1alpha1", "PbtNasSearch").inNamespace(h.namespace)
+                    .withName("su").patch(MERGE, "{\"spec\": {\"suspend\": true}}");
+            StatusRecorder.record(h.client, edited, "stale-observed-generation");
             PbtNasSearch suspended = h.await("su", s -> isTrue(s, ConditionType.SUSPENDED.code()), Duration.ofSeconds(30));
             assertEquals(Phase.TRAINING, suspended.getStatus().phase());
+            h.record("su", "suspended");
 
             // The two steps that were running finish and are recorded; nothing new starts.
             PbtNasSearch recorded = h.await("su", s -> s.getStatus().member(0).scores().size() == 1
