@@ -120,9 +120,10 @@ public final class SearchConditions {
         return remove(ConditionType.SUSPENDED);
     }
 
-    /** The spec cannot run: Paused, and not Progressing. */
+    /** The spec cannot run: Paused, and neither Ready (its spec is not valid) nor Progressing. */
     public SearchConditions paused(String message) {
         set(ConditionType.PAUSED, true, Reason.INVALID_SPEC, message);
+        set(ConditionType.READY, false, Reason.INVALID_SPEC, message);
         return set(ConditionType.PROGRESSING, false, Reason.INVALID_SPEC, message);
     }
 

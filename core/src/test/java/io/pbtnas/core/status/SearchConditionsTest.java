@@ -50,13 +50,17 @@ class SearchConditionsTest {
         SearchStatus s = SearchConditions.fresh(null).search(Phase.TRAINING, null, "p", List.of())
                 .applyTo(SearchStatus.EMPTY, 1L, T0);
         SearchStatus paused = SearchConditions.keeping(s, s).paused("spec.population: bad").applyTo(s, 5L, T1);
-        assertEquals(s.condition("Ready"), paused.condition("Ready"));
+        assertEquals(s.condition("Degraded"), paused.condition("Degraded"));
+        assertEquals(s.condition("Complete"), paused.condition("Complete"));
         assertEquals(ConditionStatus.TRUE, paused.condition("Paused").orElseThrow().status());
+        Condition ready = paused.condition("Ready").orElseThrow();
+        assertEquals(ConditionStatus.FALSE, ready.status(), "an invalid spec is not Ready");
+        assertEquals("InvalidSpec", ready.reason());
         Condition progressing = paused.condition("Progressing").orElseThrow();
         assertEquals(ConditionStatus.FALSE, progressing.status());
         assertEquals("InvalidSpec", progressing.reason());
         assertEquals(T1.toString(), progressing.lastTransitionTime());
-        assertEquals(List.of("Ready", "Degraded", "Complete", "Paused", "Progressing"),
+        assertEquals(List.of("Degraded", "Complete", "Paused", "Ready", "Progressing"),
                 paused.conditions().stream().map(Condition::type).toList());
     }
 
