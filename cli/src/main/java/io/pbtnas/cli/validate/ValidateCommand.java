@@ -37,7 +37,9 @@ import java.util.stream.Collectors;
             "  pbtnas validate -f deploy/searches/*.yaml",
             "Example, is this edit allowed (the immutable fields)?",
             "  kubectl get pbtnassearch fmnist -o yaml > before.yaml",
-            "  pbtnas validate -f fmnist.yaml --old before.yaml"
+            "  pbtnas validate -f fmnist.yaml --old before.yaml",
+            "Nothing is sent to a cluster: the CRD is the one packaged into this pbtnas, so the installed command "
+                    + "needs neither a cluster nor the repository."
         })
 public final class ValidateCommand implements Callable<Integer> {
     /** The exit codes: every PbtNasSearch valid, or one is not (or a file cannot be read). */
@@ -159,8 +161,8 @@ public final class ValidateCommand implements Callable<Integer> {
             }
         }
         notes.add(searches == 0 ? "no " + kind + " found in " + String.join(", ", files)
-                : searches + " " + kind + (searches == 1 ? "" : "s") + " checked, " + (invalid == 0 ? "all valid"
-                : invalid + " invalid"));
+                : searches + " " + kind + " document" + (searches == 1 ? "" : "s") + " checked, "
+                + (invalid == 0 ? "all valid" : invalid + " invalid"));
         return new Outcome(problems, notes, invalid == 0 ? VALID : INVALID);
     }
 
