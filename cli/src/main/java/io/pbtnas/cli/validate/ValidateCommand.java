@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 /** `pbtnas validate -f FILE...`: every PbtNasSearch judged by a cluster's rules, without a cluster. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {
-            "Checks PbtNasSearch manifests by the rules a cluster applies, without a cluster.",
+            "Check PbtNasSearch manifests by the rules a cluster applies, without a cluster.",
             "Each document of kind PbtNasSearch is checked against the CRD this pbtnas was built with: its "
                     + "OpenAPI schema (types, bounds, enums, required and unknown fields, as kubectl apply's "
                     + "strict field validation), its CEL rules (x-kubernetes-validations) and the operator's "
@@ -46,7 +46,7 @@ public final class ValidateCommand implements Callable<Integer> {
     public static final int VALID = Main.OK;
     public static final int INVALID = Main.BAD_INPUT;
 
-    @Option(names = {"-f", "--filename"}, required = true, arity = "1..*", paramLabel = "FILE",
+    @Option(names = {"-f", "--file"}, required = true, arity = "1..*", paramLabel = "FILE",
             description = "Manifest files to check, each with one or more YAML documents; '-' reads standard "
                     + "input. Repeat -f or list several files.")
     List<String> files;

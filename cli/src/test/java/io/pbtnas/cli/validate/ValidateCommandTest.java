@@ -151,6 +151,6 @@ class ValidateCommandTest {
     void withoutFilesTheCommandSaysHowToCallIt() {
         Cli.Result r = Cli.run("validate");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("Missing required option: '--filename=FILE'"), r.err());
+        assertTrue(r.err().contains("Missing required option: '--file=FILE'"), r.err());
     }
 }
