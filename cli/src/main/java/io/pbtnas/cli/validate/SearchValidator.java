@@ -39,9 +39,13 @@ public final class SearchValidator {
         this.rules = new CelRules(crd.openApiV3Schema());
     }
 
-    /** With the CRD packaged into the cli. */
+    /** With the CRD packaged into the cli (compiled once; the validator is immutable and thread-safe). */
     public static SearchValidator packaged() {
-        return new SearchValidator(Crd.packaged());
+        return Packaged.INSTANCE;
+    }
+
+    private static final class Packaged {
+        static final SearchValidator INSTANCE = new SearchValidator(Crd.packaged());
     }
 
     public Crd crd() {

@@ -153,4 +153,30 @@ class ValidateCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("Missing required option: '--file=FILE'"), r.err());
     }
+
+    @Test
+    void aListAsKubectlGetWritesItIsCheckedItemByItem() throws IOException {
+        // kubectl get pbtnassearch -o yaml: the objects (with their status) as items of a List.
+        String item = search("listed", "  seed: 1\n") + "status: {phase: Training, generation: 1}\n";
+        String list = "apiVersion: v1\nkind: List\nitems:\n- " + item.indent(2).substring(2);
+        Path before = write("list.yaml", list);
+        Cli.Result asFile = Cli.run("validate", "-f", before.toString());
+        assertEquals(0, asFile.code(), asFile.out() + asFile.err());
+        Path edited = write("listed.yaml", search("listed", "  seed: 2\n"));
+        Cli.Result r = Cli.run("validate", "-f", edited.toString(), "--old", before.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(List.of(edited + ": listed: spec.seed is immutable once the search has started; create a new "
+                + "PbtNasSearch to change it"), r.out().lines().toList());
+    }
+
+    @Test
+    void aManifestHeldInMemory() {
+        ValidateCommand.Outcome ok = ValidateCommand.validateText("case", search("mem", ""), java.util.Optional.empty());
+        assertEquals(0, ok.exitCode(), ok.toString());
+        ValidateCommand.Outcome edit = ValidateCommand.validateText("case", search("mem", "  schedule: asynchronous\n"),
+                java.util.Optional.of(search("mem", "")));
+        assertEquals(2, edit.exitCode());
+        assertEquals(List.of("case: mem: spec.schedule is immutable once the search has started (its decisions and arrival "
+                + "log follow it); create a new PbtNasSearch to change it"), edit.problems());
+    }
 }
