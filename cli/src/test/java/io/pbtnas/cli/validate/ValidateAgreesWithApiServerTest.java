@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * --dry-run=server` refuses exactly the cases that pbtnas validate refuses by the schema or CEL (the
  * cluster's own layers), naming the case's field, and accepts the others: the valid ones and those only
  * the operator's rules refuse (the admission webhook's, tested with it by the operator's agreement test).
+ * Where both refuse, every field path pbtnas validate names is in the API server's refusal too.
  */
 @WithKubeApiServer
 class ValidateAgreesWithApiServerTest {
@@ -74,6 +75,14 @@ class ValidateAgreesWithApiServerTest {
                         + ours.layer() + " layer found " + ours.problems() + "\n    kubectl: " + theirs.output().strip());
             } else if (refused && !theirs.output().contains(c.field())) {
                 disagreements.add(c + ": the API server's refusal does not name " + c.field() + ": " + theirs.output().strip());
+            } else if (refused) {
+                // Our field paths are the API server's: each problem's path appears in its refusal.
+                for (Problem p : ours.problems()) {
+                    if (!p.path().isEmpty() && !theirs.output().contains(p.path())) {
+                        disagreements.add(c + ": pbtnas validate names " + p.path() + ", the API server does not: "
+                                + theirs.output().strip());
+                    }
+                }
             }
         }
         assertEquals(List.of(), disagreements, String.join("\n", disagreements));
