@@ -137,8 +137,10 @@ public final class SearchValidator {
             return out;
         }
         for (String p : SpecValidator.problems(parsed)) {
-            // SpecValidator writes "spec.field: what is wrong and how to fix it".
-            out.add(new Problem("", p));
+            // SpecValidator writes "spec.field.path: what is wrong and how to fix it".
+            int colon = p.indexOf(": ");
+            boolean path = colon > 0 && p.startsWith("spec") && !p.substring(0, colon).contains(" ");
+            out.add(path ? new Problem(p.substring(0, colon), p.substring(colon + 2)) : new Problem("", p));
         }
         return out;
     }
