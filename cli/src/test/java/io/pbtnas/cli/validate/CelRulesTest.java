@@ -155,4 +155,25 @@ class CelRulesTest {
         assertEquals(1, p.size());
         assertTrue(p.get(0).text().startsWith("spec: the rule 'self.a > 0' could not be evaluated"), p.get(0).text());
     }
+
+    @Test
+    void optionalOldSelfRunsOnACreateToo() throws IOException {
+        JsonNode schema = yaml("""
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    properties: {size: {type: integer}}
+                    x-kubernetes-validations:
+                    - rule: "oldSelf.hasValue() ? self.size >= oldSelf.value().size : self.size <= 4"
+                      optionalOldSelf: true
+                      message: "spec.size: at most 4 at first, then never smaller"
+                """);
+        CelRules rules = new CelRules(schema);
+        assertEquals(List.of(), rules.problems(yaml("{spec: {size: 3}}"), null));
+        assertEquals(List.of("spec: spec.size: at most 4 at first, then never smaller"),
+                texts(rules.problems(yaml("{spec: {size: 5}}"), null)));
+        assertEquals(List.of(), rules.problems(yaml("{spec: {size: 6}}"), yaml("{spec: {size: 5}}")));
+        assertEquals(1, rules.problems(yaml("{spec: {size: 4}}"), yaml("{spec: {size: 5}}")).size());
+    }
 }
