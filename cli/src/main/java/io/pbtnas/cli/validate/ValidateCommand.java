@@ -38,8 +38,8 @@ import java.util.stream.Collectors;
             "Example, is this edit allowed (the immutable fields)?",
             "  kubectl get pbtnassearch fmnist -o yaml > before.yaml",
             "  pbtnas validate -f fmnist.yaml --old before.yaml",
-            "Nothing is sent to a cluster: the CRD is the one packaged into this pbtnas, so the installed command "
-                    + "needs neither a cluster nor the repository."
+            "Nothing is sent to a cluster: the CRD is the one packaged into this pbtnas's jar, so neither a "
+                    + "cluster nor a crds/ folder is needed."
         })
 public final class ValidateCommand implements Callable<Integer> {
     /** The exit codes: every PbtNasSearch valid, or one is not (or a file cannot be read). */
