@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** `pbtnas validate -f FILE...`: every PbtNasSearch judged by a cluster's rules, without a cluster. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -47,8 +48,8 @@ public final class ValidateCommand implements Callable<Integer> {
     public static final int INVALID = Main.BAD_INPUT;
 
     @Option(names = {"-f", "--file"}, required = true, arity = "1..*", paramLabel = "FILE",
-            description = "Manifest files to check, each with one or more YAML documents; '-' reads standard "
-                    + "input. Repeat -f or list several files.")
+            description = "Manifest files to check, each with one or more YAML documents; a folder stands for "
+                    + "its .yaml, .yml and .json files; '-' reads standard input. Repeat -f or list several files.")
     List<String> files;
 
     @Option(names = "--old", paramLabel = "FILE",
@@ -93,7 +94,9 @@ public final class ValidateCommand implements Callable<Integer> {
         Source old = oldFile == null ? null : read(oldFile, stdin, stdinText);
         List<Source> sources = new ArrayList<>();
         for (String file : files) {
-            sources.add(read(file, stdin, stdinText));
+            for (String f : expand(file)) {
+                sources.add(read(f, stdin, stdinText));
+            }
         }
         return validate(validator, sources, old);
     }
@@ -220,6 +223,20 @@ public final class ValidateCommand implements Callable<Integer> {
     }
 
     private record Source(String name, String text, String failure) {
+    }
+
+    /** A folder stands for its .yaml, .yml and .json files (not its subfolders), as for kubectl apply -f. */
+    private static List<String> expand(String file) {
+        Path p = Path.of(file);
+        if ("-".equals(file) || !Files.isDirectory(p)) {
+            return List.of(file);
+        }
+        try (Stream<Path> s = Files.list(p)) {
+            return s.filter(Files::isRegularFile).map(Path::toString)
+                    .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            return List.of(file); // read() names the failure
+        }
     }
 
     private static Source read(String file, InputStream stdin, Map<String, String> stdinText) {

@@ -179,4 +179,19 @@ class ValidateCommandTest {
         assertEquals(List.of("case: mem: spec.schedule is immutable once the search has started (its decisions and arrival "
                 + "log follow it); create a new PbtNasSearch to change it"), edit.problems());
     }
+
+    @Test
+    void aFolderStandsForItsManifests() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("searches"));
+        Files.writeString(folder.resolve("a.yaml"), search("a", ""));
+        Files.writeString(folder.resolve("b.yml"), search("b", "  objective: best\n"));
+        Files.writeString(folder.resolve("notes.txt"), "not a manifest");
+        Files.createDirectory(folder.resolve("nested"));
+        Files.writeString(folder.resolve("nested").resolve("c.yaml"), search("c", "  objective: best\n"));
+        ValidateCommand.Outcome o = ValidateCommand.validate(List.of(folder.toString()), null, stdin(""));
+        assertEquals(2, o.exitCode());
+        assertEquals(List.of(folder.resolve("b.yml") + ": b: spec.objective: 'best' is not supported; use one of: "
+                + "maximize, minimize"), o.problems(), "a.yaml and b.yml, not notes.txt nor the subfolder");
+        assertTrue(o.notes().contains("2 PbtNasSearch documents checked, 1 invalid"), o.notes().toString());
+    }
 }
