@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * items and map values each one), only where the value is present, with {@code message} or
  * {@code messageExpression}. Transition rules (those using {@code oldSelf}) run only for an edit, where
  * the old object has a value at the same place (with {@code optionalOldSelf}, always, oldSelf then an
- * optional); list items are not matched to old ones (the CRD's lists are atomic, as for the API server).
+ * optional); an item of a list is matched to an old one only in a list-type map, by its keys, as by the
+ * API server (other lists are atomic).
  */
 public final class CelRules {
     private static final Pattern OLD_SELF = Pattern.compile("\\boldSelf\\b");
@@ -150,10 +151,24 @@ public final class CelRules {
             JsonNode items = schema.get("items");
             for (int i = 0; i < value.size(); i++) {
                 if (!SchemaChecker.pruned(items, value.get(i))) {
-                    walk(items, value.get(i), null, FieldPath.index(path, i), out, false);
+                    walk(items, value.get(i), oldItem(schema, value.get(i), old), FieldPath.index(path, i), out, false);
                 }
             }
         }
+    }
+
+    /** The old item an item corresponds to: only in a list-type map, by its keys (others are atomic). */
+    private static JsonNode oldItem(JsonNode listSchema, JsonNode item, JsonNode oldList) {
+        if (oldList == null || !oldList.isArray() || !ListKeys.isMap(listSchema)) {
+            return null;
+        }
+        JsonNode key = ListKeys.of(listSchema, item);
+        for (JsonNode o : oldList) {
+            if (key.equals(ListKeys.of(listSchema, o))) {
+                return o;
+            }
+        }
+        return null;
     }
 
     private void evaluate(JsonNode schema, Object self, Object oldSelf, String path, List<Problem> out) {

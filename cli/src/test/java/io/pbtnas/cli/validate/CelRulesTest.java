@@ -176,4 +176,30 @@ class CelRulesTest {
         assertEquals(List.of(), rules.problems(yaml("{spec: {size: 6}}"), yaml("{spec: {size: 5}}")));
         assertEquals(1, rules.problems(yaml("{spec: {size: 4}}"), yaml("{spec: {size: 5}}")).size());
     }
+
+    @Test
+    void aListTypeMapMatchesOldItemsByKey() throws IOException {
+        JsonNode schema = yaml("""
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    properties:
+                      genes:
+                        type: array
+                        x-kubernetes-list-type: map
+                        x-kubernetes-list-map-keys: [name]
+                        items:
+                          type: object
+                          properties: {name: {type: string}, size: {type: integer}}
+                          x-kubernetes-validations:
+                          - {rule: 'self.size == oldSelf.size', message: 'size is immutable'}
+                """);
+        CelRules rules = new CelRules(schema);
+        JsonNode old = yaml("{spec: {genes: [{name: a, size: 1}, {name: b, size: 2}]}}");
+        // Reordered and one added: each item is compared with the old item of its name, the new one with none.
+        assertEquals(List.of(), rules.problems(yaml("{spec: {genes: [{name: b, size: 2}, {name: c, size: 9}, {name: a, size: 1}]}}"), old));
+        assertEquals(List.of("spec.genes[1]: size is immutable"),
+                texts(rules.problems(yaml("{spec: {genes: [{name: a, size: 1}, {name: b, size: 3}]}}"), old)));
+    }
 }
