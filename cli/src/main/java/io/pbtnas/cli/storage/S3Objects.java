@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -60,7 +61,25 @@ public final class S3Objects implements AutoCloseable {
             return s3.headObject(HeadObjectRequest.builder().bucket(object.bucket()).key(object.key()).build())
                     .contentLength();
         } catch (SdkException e) {
-            throw S3Errors.of("reading", object, e);
+            IOException io = S3Errors.of("reading", object, e);
+            if (io instanceof java.nio.file.NoSuchFileException) {
+                requireBucket(object); // a HEAD's 404 has no body: tell a missing bucket from a missing key
+            }
+            throw io;
+        }
+    }
+
+    private void requireBucket(S3Location object) throws IOException {
+        try {
+            s3.headBucket(b -> b.bucket(object.bucket()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new IOException("reading " + object + ": NoSuchBucket (HTTP 404): the bucket '" + object.bucket()
+                        + "' does not exist (create it, or check the bucket name and endpoint)", e);
+            }
+            // anything else: the object's own error says more
+        } catch (SdkException e) {
+            // the same: report the object's error
         }
     }
 

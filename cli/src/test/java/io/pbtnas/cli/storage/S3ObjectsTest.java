@@ -152,6 +152,8 @@ class S3ObjectsTest {
     void missingObjectsAndBucketsAreNamed() {
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> s3.open(at("no/such.bin")));
         assertTrue(e.getMessage().contains("s3://objects-test/no/such.bin"), e.getMessage());
+        IOException head = assertThrows(IOException.class, () -> s3.open(new S3Location("no-such-bucket", "x")));
+        assertTrue(head.getMessage().contains("NoSuchBucket"), head.getMessage());
         IOException b = assertThrows(IOException.class, () -> s3.list(new S3Location("no-such-bucket", "x/")));
         assertTrue(b.getMessage().contains("NoSuchBucket") && b.getMessage().contains("s3://no-such-bucket/x/"),
                 b.getMessage());
