@@ -3,7 +3,7 @@ package io.pbtnas.cli;
 import io.pbtnas.cli.steps.MixStep;
 import io.pbtnas.cli.storage.Location;
 import io.pbtnas.cli.storage.S3Location;
-import io.pbtnas.cli.storage.S3Objects;
+import io.pbtnas.cli.storage.LazyS3;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,7 +68,7 @@ public final class MixCommand implements Callable<Integer> {
             if (S3Location.isS3(outputValue)) {
                 throw new IllegalArgumentException("--output-root: '" + outputValue + "' must be a local folder");
             }
-            try (Bucket bucket = new Bucket()) {
+            try (LazyS3 bucket = new LazyS3()) {
                 MixStep.Result r = MixStep.fromJson(parents, Path.of(outputValue), planJson, spaceJson, bucket).run();
                 out.println("pbtnas mix: " + (r.alreadyDone() ? "already done: " : "wrote ") + r.output());
             }
@@ -79,26 +79,6 @@ public final class MixCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("pbtnas mix: I/O failure: " + e.getMessage());
             return Main.FAILURE;
-        }
-    }
-
-    /** The S3 client, made from the environment only when an s3:// location needs one. */
-    private static final class Bucket implements java.util.function.Supplier<S3Objects>, AutoCloseable {
-        private S3Objects s3;
-
-        @Override
-        public S3Objects get() {
-            if (s3 == null) {
-                s3 = S3Objects.fromEnvironment();
-            }
-            return s3;
-        }
-
-        @Override
-        public void close() {
-            if (s3 != null) {
-                s3.close();
-            }
         }
     }
 

@@ -1,7 +1,13 @@
 package io.pbtnas.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pbtnas.cli.storage.S3Clients;
+import io.pbtnas.cli.storage.S3Location;
+import io.pbtnas.cli.storage.S3Objects;
+import io.pbtnas.cli.storage.S3Settings;
 import io.pbtnas.cli.support.Cli;
+import io.pbtnas.testkit.s3.S3Endpoint;
+import io.pbtnas.testkit.s3.WithS3Server;
 import io.pbtnas.cli.support.TickLabels;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.safetensors.SafetensorsReader;
@@ -29,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * evaluates to the reported score, and the HTML report renders in headless
  * Chromium (a screenshot is kept at cli/target/report-screenshot.png) with round axis tick labels.
  */
+@WithS3Server
 class EndToEndTest {
     static final Path DIR = Path.of("target", "e2e-work").toAbsolutePath();
     static Cli.Result run;
@@ -94,6 +101,32 @@ class EndToEndTest {
         assertEquals(reported, Double.parseDouble(m.group(1)), 0.00006, eval.out());
         double test = Double.parseDouble(m.group(2));
         assertTrue(test > 0.1 && test <= 1, "test accuracy above chance: " + test);
+    }
+
+    /** A user on a laptop: `pbtnas eval s3://bucket/.../best` gives what the local eval gives, the search's score. */
+    @Test
+    void theBestNetworkInABucketEvaluatesToTheSameScore(S3Endpoint e) throws Exception {
+        S3Location best = new S3Location("e2e", "searches/ns/local-small-1234abcd/best");
+        try (S3Objects s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
+                e.secretAccessKey())), S3Objects.DEFAULT_PART_SIZE)) {
+            s3.createBucket(best.bucket());
+            s3.putAttempt(DIR.resolve("best"), best);
+        }
+        Path log = DIR.resolve("eval-s3.log");
+        Process p = Cli.start(log, e.awsEnvironment(), "eval", best.toString());
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "pbtnas eval s3://... did not finish");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        Matcher fromBucket = Pattern.compile("validation accuracy ([0-9.]+), test accuracy ([0-9.]+)  \\((.*)\\)")
+                .matcher(out);
+        assertTrue(fromBucket.find(), out);
+        assertEquals(best.toString(), fromBucket.group(3), "names what it evaluated");
+        Cli.Result local = Cli.run("eval", DIR.resolve("best").toString());
+        Matcher m = Pattern.compile("validation accuracy ([0-9.]+), test accuracy ([0-9.]+)").matcher(local.out());
+        assertTrue(m.find(), local.out());
+        assertEquals(m.group(1) + " " + m.group(2), fromBucket.group(1) + " " + fromBucket.group(2),
+                "the same accuracies as the local eval");
+        assertEquals(status.get("best").get("score").asDouble(), Double.parseDouble(fromBucket.group(1)), 0.00006, out);
     }
 
     @Test

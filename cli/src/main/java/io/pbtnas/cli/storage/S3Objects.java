@@ -102,17 +102,30 @@ public final class S3Objects implements AutoCloseable {
      * server's {@code If-None-Match: *} decides, so two writers racing cannot both win).
      */
     public void putNew(Path file, S3Location target) throws IOException {
+        put(file, target, true);
+    }
+
+    /**
+     * Uploads a file, replacing the object if there is one: only for what is derived and rewritten
+     * whole on every run (best/, history.json, report.html), never for a checkpoint or a result.
+     */
+    public void putReplacing(Path file, S3Location target) throws IOException {
+        put(file, target, false);
+    }
+
+    private void put(Path file, S3Location target, boolean noOverwrite) throws IOException {
         long size = Files.size(file);
         if (size < partSize) {
             try {
-                s3.putObject(b -> b.bucket(target.bucket()).key(target.key()).ifNoneMatch("*").contentLength(size),
+                s3.putObject(b -> b.bucket(target.bucket()).key(target.key()).contentLength(size)
+                                .ifNoneMatch(noOverwrite ? "*" : null),
                         RequestBody.fromFile(file));
             } catch (SdkException e) {
                 throw S3Errors.of("uploading " + file + " to", target, e);
             }
             return;
         }
-        new MultipartUpload(s3, target, partSize).upload(file, size);
+        new MultipartUpload(s3, target, partSize, noOverwrite).upload(file, size);
     }
 
     /**
@@ -149,6 +162,15 @@ public final class S3Objects implements AutoCloseable {
             throw S3Errors.of("downloading", object, e);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** A small object's text (a resource's JSON, a status). */
+    public String readString(S3Location object) throws IOException {
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(object.bucket()).key(object.key())).asUtf8String();
+        } catch (SdkException e) {
+            throw S3Errors.of("reading", object, e);
         }
     }
 
@@ -195,7 +217,7 @@ public final class S3Objects implements AutoCloseable {
     }
 
     /** One multipart upload: parts from file slices (re-readable for the SDK's retries), aborted on failure. */
-    private record MultipartUpload(S3Client s3, S3Location target, long partSize) {
+    private record MultipartUpload(S3Client s3, S3Location target, long partSize, boolean noOverwrite) {
         void upload(Path file, long size) throws IOException {
             String id;
             try {
@@ -222,7 +244,7 @@ public final class S3Objects implements AutoCloseable {
                     parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
                 }
                 s3.completeMultipartUpload(b -> b.bucket(target.bucket()).key(target.key()).uploadId(id)
-                        .ifNoneMatch("*").multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+                        .ifNoneMatch(noOverwrite ? "*" : null).multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
             } catch (SdkException | UncheckedIOException e) {
                 abortQuietly(id);
                 if (e instanceof UncheckedIOException u) {
