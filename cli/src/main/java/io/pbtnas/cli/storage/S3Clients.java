@@ -1,6 +1,8 @@
 package io.pbtnas.cli.storage;
 
 import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -21,6 +23,11 @@ public final class S3Clients {
     }
 
     public static S3Client create(S3Settings s) {
+        return create(s, List.of());
+    }
+
+    /** With interceptors that observe each call (tests use one to stop the server at a known point). */
+    public static S3Client create(S3Settings s, List<ExecutionInterceptor> interceptors) {
         var b = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
@@ -31,7 +38,8 @@ public final class S3Clients {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .forcePathStyle(s.forcePathStyle())
                 // the standard mode: exponential backoff with jitter, throttling and 5xx retried, 3 attempts
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy())
+                        .executionInterceptors(interceptors))
                 .region(region(s));
         s.endpoint().ifPresent(b::endpointOverride);
         b.credentialsProvider(s.keys().<software.amazon.awssdk.auth.credentials.AwsCredentialsProvider>map(k ->

@@ -36,7 +36,7 @@ final class S3ObjectSource implements ByteSource {
     }
 
     /** One GET: the ranges it serves, in order. */
-    private record Run(long start, long end, List<Range> ranges) {
+    record Run(long start, long end, List<Range> ranges) {
     }
 
     private final S3Client s3;
