@@ -1,6 +1,6 @@
 package io.pbtnas.cli.storage;
 
-import java.util.regex.Pattern;
+import io.pbtnas.core.validation.StorageRules;
 
 /**
  * An object or a key prefix in a bucket: {@code s3://bucket/key}. The key never starts with '/'
@@ -8,13 +8,11 @@ import java.util.regex.Pattern;
  */
 public record S3Location(String bucket, String key) implements Location {
     public static final String SCHEME = "s3://";
-    /** S3's bucket naming rules: 3-63 of a-z, 0-9, '.', '-', starting and ending with a letter or digit. */
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     public S3Location {
-        if (bucket == null || !BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
-            throw new IllegalArgumentException("bucket '" + bucket + "': not a valid S3 bucket name (3-63 characters"
-                    + " of a-z, 0-9, '.' and '-', starting and ending with a letter or digit)");
+        String problem = StorageRules.bucketNameProblem(bucket);
+        if (problem != null) {
+            throw new IllegalArgumentException("bucket '" + bucket + "': " + problem);
         }
         key = key == null ? "" : key;
         for (String part : key.split("/", -1)) {
