@@ -9,6 +9,7 @@ import io.pbtnas.cli.storage.LocalCopy;
 import io.pbtnas.cli.storage.Location;
 import io.pbtnas.cli.storage.S3Location;
 import io.pbtnas.core.json.Json;
+import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.trainer.TrainerJvm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,7 +67,7 @@ public final class EvalCommand implements Callable<Integer> {
             return Main.BAD_INPUT;
         }
         try (LazyS3 s3 = new LazyS3(); LocalCopy copy = copy(where, s3, err)) {
-            return copy == null ? Main.FAILURE : evaluate(copy.path(), out, err);
+            return copy == null ? Main.FAILURE : evaluate(copy, out, err);
         } catch (IllegalArgumentException e) {
             err.println("pbtnas eval: " + e.getMessage());
             return Main.BAD_INPUT;
@@ -76,18 +77,20 @@ public final class EvalCommand implements Callable<Integer> {
     /** The location as local files; null (after saying why) when the bucket cannot be read. */
     private static LocalCopy copy(Location where, LazyS3 s3, java.io.PrintWriter err) {
         try {
-            return where instanceof S3Location ? LocalCopy.of(where, s3.get(), WorkDir.SEARCH) : LocalCopy.of(where, null);
+            // a member's folder needs the search's record (task settings) and which attempt counts
+            return where instanceof S3Location ? LocalCopy.of(where, s3.get(), WorkDir.SEARCH, WorkDir.STATUS,
+                    CheckpointLayout.HISTORY) : LocalCopy.of(where, null);
         } catch (IOException e) {
             err.println("pbtnas eval: " + e.getMessage());
             return null;
         }
     }
 
-    private int evaluate(Path local, java.io.PrintWriter out, java.io.PrintWriter err)
+    private int evaluate(LocalCopy copy, java.io.PrintWriter out, java.io.PrintWriter err)
             throws IOException, InterruptedException {
         Evaluation.Target t;
         try {
-            t = Evaluation.locate(local);
+            t = Evaluation.locate(copy.path());
             if (taskArgs != null) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> extra = Json.MAPPER.readValue(taskArgs, Map.class);
@@ -98,7 +101,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
             err.println("pbtnas eval: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? "--task-args: not a JSON object: " + j.getOriginalMessage() : e.getMessage()));
+                    ? "--task-args: not a JSON object: " + j.getOriginalMessage() : copy.named(e.getMessage())));
             return Main.BAD_INPUT;
         }
         TrainerCommand trainer = trainerCommand != null ? TrainerCommand.custom(trainerCommand)
@@ -116,10 +119,10 @@ public final class EvalCommand implements Callable<Integer> {
             Files.deleteIfExists(log);
             return Main.OK;
         } catch (Evaluation.BadInputException e) {
-            err.println("pbtnas eval: " + e.getMessage());
+            err.println("pbtnas eval: " + copy.named(e.getMessage()));
             return Main.BAD_INPUT;
         } catch (IllegalStateException e) {
-            err.println("pbtnas eval: " + e.getMessage());
+            err.println("pbtnas eval: " + copy.named(e.getMessage()));
             return Main.FAILURE;
         }
     }

@@ -129,6 +129,40 @@ class EndToEndTest {
         assertEquals(status.get("best").get("score").asDouble(), Double.parseDouble(fromBucket.group(1)), 0.00006, out);
     }
 
+    /** A member's folder in a bucket evaluates with the task settings of the search record above it. */
+    @Test
+    void aMemberFolderInABucketEvaluatesLikeTheLocalOne(S3Endpoint e) throws Exception {
+        String checkpoint = status.get("best").get("checkpoint").asText(); // members/<m>/gen-<g>/attempt-<a>/...
+        String memberGen = checkpoint.substring(0, checkpoint.indexOf("/attempt-"));
+        S3Location root = new S3Location("e2e-member", "searches/ns/local-small-1234abcd");
+        try (S3Objects s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
+                e.secretAccessKey())), S3Objects.DEFAULT_PART_SIZE)) {
+            s3.createBucket(root.bucket());
+            s3.putNew(DIR.resolve("search.json"), root.resolve("search.json"));
+            s3.putAttempt(DIR.resolve(memberGen), root.resolve(memberGen));
+            // without the search's status or history it cannot tell which attempt counts, and says so by key
+            Path firstLog = DIR.resolve("eval-s3-member-nostatus.log");
+            Process first = Cli.start(firstLog, e.awsEnvironment(), "eval", root.resolve(memberGen).toString());
+            assertTrue(first.waitFor(2, TimeUnit.MINUTES));
+            String said = Files.readString(firstLog);
+            assertEquals(2, first.exitValue(), said);
+            assertTrue(said.contains(root.resolve(memberGen).toString()) && !said.contains("/tmp/"), said);
+            s3.putNew(DIR.resolve("status.json"), root.resolve("status.json"));
+        }
+        Path log = DIR.resolve("eval-s3-member.log");
+        Process p = Cli.start(log, e.awsEnvironment(), "eval", root.resolve(memberGen).toString());
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "pbtnas eval s3://... did not finish");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        Cli.Result local = Cli.run("eval", DIR.resolve(memberGen).toString());
+        assertEquals(0, local.code(), local.err());
+        Pattern accuracies = Pattern.compile("validation accuracy ([0-9.]+), test accuracy ([0-9.]+)");
+        Matcher l = accuracies.matcher(local.out());
+        Matcher b = accuracies.matcher(out);
+        assertTrue(l.find() && b.find(), local.out() + out);
+        assertEquals(l.group(0), b.group(0), "the same evaluation as the local member folder");
+    }
+
     @Test
     void theReportRendersInHeadlessChromium() throws Exception {
         Path report = DIR.resolve("report.html");

@@ -19,10 +19,12 @@ public final class LocalCopy implements AutoCloseable {
 
     private final Path path;
     private final Path temp;
+    private final String bucket;
 
-    private LocalCopy(Path path, Path temp) {
+    private LocalCopy(Path path, Path temp, String bucket) {
         this.path = path;
         this.temp = temp;
+        this.bucket = bucket;
     }
 
     /**
@@ -31,7 +33,7 @@ public final class LocalCopy implements AutoCloseable {
      */
     public static LocalCopy of(Location where, S3Objects s3, String... records) throws IOException {
         if (where instanceof Location.Local l) {
-            return new LocalCopy(l.path(), null);
+            return new LocalCopy(l.path(), null, null);
         }
         S3Location at = (S3Location) where;
         Path temp = Files.createTempDirectory("pbtnas-s3-");
@@ -53,7 +55,7 @@ public final class LocalCopy implements AutoCloseable {
                     }
                 }
             }
-            return new LocalCopy(local, temp);
+            return new LocalCopy(local, temp, at.bucket());
         } catch (IOException | RuntimeException e) {
             delete(temp);
             throw e;
@@ -62,6 +64,14 @@ public final class LocalCopy implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /** A message about the local copy, its paths written as the s3:// locations they mirror. */
+    public String named(String message) {
+        if (temp == null || message == null) {
+            return message;
+        }
+        return message.replace(temp.resolve(bucket).toString(), S3Location.SCHEME + bucket);
     }
 
     @Override
