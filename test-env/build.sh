@@ -16,6 +16,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
 : "${KUBERNETES_VERSION:?missing in test-env/versions.env}" "${ETCD_VERSION:?missing in test-env/versions.env}"
+: "${VERSITYGW_VERSION:?missing in test-env/versions.env}"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 find_go
@@ -68,7 +69,29 @@ GO
   publish "$work/out" "$bin_dir"
 }
 
-mkdir -p "$cache_root/kube"
+versitygw_cached() {
+  [[ -x "$versitygw_bin_dir/versitygw" ]] && "$versitygw_bin_dir/versitygw" --version >/dev/null 2>&1
+}
+
+# versitygw, the tests' S3 server: its own module, built and published on its own
+build_versitygw() {
+  local v="v${VERSITYGW_VERSION}" pkg=github.com/versity/versitygw
+  local work; work="$(mktemp -d "$cache_root/versitygw/build.XXXXXX")"
+  trap "rm -rf '$work'" EXIT
+  mkdir -p "$work/mod" "$work/out"
+  printf 'module pbtnas.test/versitygw-build\n\ngo 1.26\n\nrequire %s %s\n' "$pkg" "$v" >"$work/mod/go.mod"
+  (cd "$work/mod" && "$GO" get "$pkg/cmd/versitygw@$v") \
+    || die "go get of $pkg $v failed (see above; is the Go module proxy reachable, is VERSITYGW_VERSION in test-env/versions.env right?)"
+  local t0; t0=$(date +%s)
+  (cd "$work/mod" && "$GO" build -trimpath -ldflags="-s -w" -o "$work/out/versitygw" "$pkg/cmd/versitygw") \
+    || die "building versitygw $v failed (see above)"
+  "$work/out/versitygw" --version >/dev/null 2>&1 || die "built versitygw does not run"
+  log "built versitygw in $(( $(date +%s) - t0 ))s"
+  publish "$work/out" "$versitygw_bin_dir"
+  rm -rf "$work"; trap - EXIT
+}
+
+mkdir -p "$cache_root/kube" "$cache_root/versitygw"
 start=$(date +%s)
 if cached; then
   log "cached: $bin_dir"
@@ -76,6 +99,13 @@ else
   log "no cached binaries for kubernetes ${KUBERNETES_VERSION} / etcd ${ETCD_VERSION}; building (cold: tens of minutes)"
   build
   log "built in $(( $(date +%s) - start ))s: $bin_dir"
+fi
+
+if versitygw_cached; then
+  log "cached: $versitygw_bin_dir"
+else
+  log "no cached versitygw ${VERSITYGW_VERSION}; building (a few minutes on a cold Go cache)"
+  build_versitygw
 fi
 
 # kube-api-test layout: fresh links each run, so a version bump or a moved cache is picked up

@@ -14,6 +14,8 @@ node_binaries=(kubelet kube-scheduler kube-controller-manager kube-proxy)
 # containerd, ctr and the runc shim (build-node.sh)
 containerd_bin_dir="$cache_root/containerd/v${CONTAINERD_VERSION:-unpinned}"
 containerd_binaries=(containerd ctr containerd-shim-runc-v2)
+# the S3 server of the tests (build.sh): versitygw with its posix back end
+versitygw_bin_dir="$cache_root/versitygw/v${VERSITYGW_VERSION:-unpinned}"
 
 find_go() {
   GO="$(command -v go || true)"

@@ -3,7 +3,13 @@ package io.pbtnas.cli;
 import io.pbtnas.cli.local.Evaluation;
 import io.pbtnas.cli.local.MachineDefaults;
 import io.pbtnas.cli.local.TrainerCommand;
+import io.pbtnas.cli.local.WorkDir;
+import io.pbtnas.cli.storage.LazyS3;
+import io.pbtnas.cli.storage.LocalCopy;
+import io.pbtnas.cli.storage.Location;
+import io.pbtnas.cli.storage.S3Location;
 import io.pbtnas.core.json.Json;
+import io.pbtnas.core.layout.CheckpointLayout;
 import io.pbtnas.trainer.TrainerJvm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,13 +29,16 @@ import java.util.concurrent.Callable;
         + "with the trainer's evaluate mode: prints validation and test accuracy.",
     "The task settings it was scored with come from best/task.json (or the work directory's search.json), so the "
         + "validation accuracy reproduces the score the search reported.",
+    "DIR may be an s3://bucket/key location (an exported best/ prefix, a members/<m>/gen-<g>/ prefix or a "
+        + ".safetensors object): it is downloaded to a temporary folder first, with the standard AWS environment "
+        + "(AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE).",
     "Exit codes: 0 done, 1 evaluation failed, 2 bad input."})
 public final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "What to evaluate.")
-    Path target;
+    @Parameters(index = "0", paramLabel = "DIR", description = "What to evaluate: a path or s3://bucket/key.")
+    String target;
 
     @Option(names = "--task-args", paramLabel = "JSON",
             description = "Override task arguments, e.g. '{\"testSubset\":0}' to use the whole test set.")
@@ -50,9 +59,38 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         var out = cmd.commandLine().getOut();
         var err = cmd.commandLine().getErr();
+        Location where;
+        try {
+            where = Location.parse(target);
+        } catch (IllegalArgumentException e) {
+            err.println("pbtnas eval: " + e.getMessage());
+            return Main.BAD_INPUT;
+        }
+        try (LazyS3 s3 = new LazyS3(); LocalCopy copy = copy(where, s3, err)) {
+            return copy == null ? Main.FAILURE : evaluate(copy, out, err);
+        } catch (IllegalArgumentException e) {
+            err.println("pbtnas eval: " + e.getMessage());
+            return Main.BAD_INPUT;
+        }
+    }
+
+    /** The location as local files; null (after saying why) when the bucket cannot be read. */
+    private static LocalCopy copy(Location where, LazyS3 s3, java.io.PrintWriter err) {
+        try {
+            // a member's folder needs the search's record (task settings) and which attempt counts
+            return where instanceof S3Location ? LocalCopy.of(where, s3.get(), WorkDir.SEARCH, WorkDir.STATUS,
+                    CheckpointLayout.HISTORY) : LocalCopy.of(where, null);
+        } catch (IOException e) {
+            err.println("pbtnas eval: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private int evaluate(LocalCopy copy, java.io.PrintWriter out, java.io.PrintWriter err)
+            throws IOException, InterruptedException {
         Evaluation.Target t;
         try {
-            t = Evaluation.locate(target);
+            t = Evaluation.locate(copy.path());
             if (taskArgs != null) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> extra = Json.MAPPER.readValue(taskArgs, Map.class);
@@ -63,7 +101,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
             err.println("pbtnas eval: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? "--task-args: not a JSON object: " + j.getOriginalMessage() : e.getMessage()));
+                    ? "--task-args: not a JSON object: " + j.getOriginalMessage() : copy.named(e.getMessage())));
             return Main.BAD_INPUT;
         }
         TrainerCommand trainer = trainerCommand != null ? TrainerCommand.custom(trainerCommand)
@@ -75,15 +113,16 @@ public final class EvalCommand implements Callable<Integer> {
                 out.println(Json.write(r.metrics()));
             } else {
                 out.printf(Locale.ROOT, "validation accuracy %.4f, test accuracy %.4f  (%s)%n",
-                        r.validationAccuracy(), r.testAccuracy(), t.model());
+                        r.validationAccuracy(), r.testAccuracy(),
+                        S3Location.isS3(target) ? target : t.model());
             }
             Files.deleteIfExists(log);
             return Main.OK;
         } catch (Evaluation.BadInputException e) {
-            err.println("pbtnas eval: " + e.getMessage());
+            err.println("pbtnas eval: " + copy.named(e.getMessage()));
             return Main.BAD_INPUT;
         } catch (IllegalStateException e) {
-            err.println("pbtnas eval: " + e.getMessage());
+            err.println("pbtnas eval: " + copy.named(e.getMessage()));
             return Main.FAILURE;
         }
     }

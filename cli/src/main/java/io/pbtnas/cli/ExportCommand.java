@@ -7,6 +7,10 @@ import io.pbtnas.cli.steps.HistoryFile;
 import io.pbtnas.cli.local.StatusView;
 import io.pbtnas.cli.manifest.JsonErrors;
 import io.pbtnas.cli.report.HtmlReport;
+import io.pbtnas.cli.storage.LazyS3;
+import io.pbtnas.cli.storage.Location;
+import io.pbtnas.cli.storage.S3Location;
+import io.pbtnas.cli.storage.S3Objects;
 import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.space.Genome;
@@ -23,7 +27,9 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -40,6 +46,9 @@ import java.util.concurrent.Callable;
     "The search comes either from --search (the PbtNasSearch resource: spec and status; what the operator's "
         + "export pod passes) or from --status and --search-space (then no report.html: it needs the spec).",
     "Idempotent: every file is rewritten atomically with the same content, so it can run again after a crash.",
+    "--root may be an s3://bucket/prefix: the best checkpoint is downloaded, exported with the same code, and "
+        + "best/, history.json and report.html are uploaded under the prefix (standard AWS environment: "
+        + "AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE).",
     "Exit codes: 0 done, 2 bad input (the message names the flag/field), 1 I/O failure."})
 public final class ExportCommand implements Callable<Integer> {
     static final String REPORT = CheckpointLayout.REPORT;
@@ -48,7 +57,7 @@ public final class ExportCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--root", paramLabel = "DIR",
-            description = "The search root (where members/<m>/gen-<g>/ live).")
+            description = "The search root (where members/<m>/gen-<g>/ live): a folder or s3://bucket/prefix.")
     String root;
 
     @Option(names = "--search", paramLabel = "FILE",
@@ -89,28 +98,22 @@ public final class ExportCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
         try {
-            Path rootDir = Path.of(required(root, "--root"));
+            Location where = Location.parse(required(root, "--root"));
+            if (where instanceof S3Location bucketRoot) {
+                Input in = search != null ? fromResource() : fromFlags();
+                try (LazyS3 s3 = new LazyS3()) {
+                    out.println("pbtnas export: " + toBucket(bucketRoot, in, s3.get()));
+                }
+                return Main.OK;
+            }
+            Path rootDir = ((Location.Local) where).path();
             if (!Files.isDirectory(rootDir)) {
                 throw new IllegalArgumentException("--root: " + rootDir + " is not a directory (the search root, "
                         + "where members/<m>/gen-<g>/ live)");
             }
             Input in = search != null ? fromResource() : fromFlags();
-            String searchName = name != null && !name.isBlank() ? name
-                    : in.name() != null ? in.name() : rootDir.toAbsolutePath().normalize().getFileName().toString();
-
-            CheckpointLayout layout = new CheckpointLayout(rootDir);
-            BestMember best = checkedBest(in.status(), layout);
-            Path dir = BestExport.export(layout, searchName, best, in.space(),
-                    new BestExport.TaskSettings(in.task(), in.args()));
-            HistoryFile.write(layout, searchName, in.status());
-            String report = "";
-            if (in.spec() != null) {
-                Path html = layout.root().resolve(REPORT);
-                AtomicFiles.writeString(html, HtmlReport.render(StatusView.report(searchName, in.spec(), in.status())));
-                report = " and " + html;
-            }
-            out.println("pbtnas export: wrote " + dir + " (member " + best.member() + ", score " + best.score()
-                    + ", generation " + best.generation() + "), " + layout.history() + report);
+            out.println("pbtnas export: " + export(rootDir, in, rootDir.toAbsolutePath().normalize().getFileName()
+                    .toString()));
             return Main.OK;
         } catch (IllegalArgumentException e) {
             err.println("pbtnas export: " + e.getMessage());
@@ -119,6 +122,85 @@ public final class ExportCommand implements Callable<Integer> {
             err.println("pbtnas export: I/O failure: " + e.getMessage());
             return Main.FAILURE;
         }
+    }
+
+    /** Writes best/, history.json and (with the spec) report.html under a local root; what it wrote. */
+    private String export(Path rootDir, Input in, String defaultName) throws IOException {
+        String searchName = name != null && !name.isBlank() ? name : in.name() != null ? in.name() : defaultName;
+        CheckpointLayout layout = new CheckpointLayout(rootDir);
+        BestMember best = checkedBest(in.status(), layout);
+        Path dir = BestExport.export(layout, searchName, best, in.space(),
+                new BestExport.TaskSettings(in.task(), in.args()));
+        HistoryFile.write(layout, searchName, in.status());
+        String report = "";
+        if (in.spec() != null) {
+            Path html = layout.root().resolve(REPORT);
+            AtomicFiles.writeString(html, HtmlReport.render(StatusView.report(searchName, in.spec(), in.status())));
+            report = " and " + html;
+        }
+        return "wrote " + dir + " (member " + best.member() + ", score " + best.score() + ", generation "
+                + best.generation() + "), " + layout.history() + report;
+    }
+
+    /**
+     * The same export for a search root in a bucket: the best checkpoint is downloaded to a temporary
+     * root, exported there with the same code, and best/, history.json and report.html go up (they are
+     * derived and rewritten whole on each run, so they replace an earlier export; checkpoints never are).
+     */
+    private String toBucket(S3Location bucketRoot, Input in, S3Objects s3) throws IOException {
+        BestMember best = in.status().best();
+        if (best == null || best.checkpoint() == null || best.checkpoint().isBlank()) {
+            checkedBest(in.status(), new CheckpointLayout(Path.of("."))); // names what is missing
+        }
+        S3Location model;
+        try {
+            model = bucketRoot.resolve(best.checkpoint());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--status.best.checkpoint: " + e.getMessage(), e);
+        }
+        Path temp = Files.createTempDirectory("pbtnas-export-");
+        try {
+            try {
+                s3.size(model); // there, or named
+                // its attempt's folder: the checkpoint and what was recorded beside it (metrics.json)
+                String folder = best.checkpoint().contains("/")
+                        ? best.checkpoint().substring(0, best.checkpoint().lastIndexOf('/')) : "";
+                Path local = temp.resolve(best.checkpoint()).getParent();
+                if (folder.isEmpty()) {
+                    s3.download(model, temp.resolve(best.checkpoint()));
+                } else {
+                    s3.downloadTree(bucketRoot.resolve(folder), local);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("--status.best.checkpoint: " + model + " does not exist (is --root "
+                        + "the search root this status belongs to?)", e);
+            }
+            export(temp, in, bucketRoot.fileName());
+            List<S3Location> up = new ArrayList<>();
+            try (var files = Files.walk(temp.resolve(CheckpointLayout.BEST))) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    up.add(upload(s3, f, bucketRoot.resolve(temp.relativize(f).toString().replace('\\', '/'))));
+                }
+            }
+            for (String top : List.of(CheckpointLayout.HISTORY, REPORT)) {
+                if (Files.isRegularFile(temp.resolve(top))) {
+                    up.add(upload(s3, temp.resolve(top), bucketRoot.resolve(top)));
+                }
+            }
+            return "wrote " + bucketRoot.resolve(CheckpointLayout.BEST) + " (member " + best.member() + ", score "
+                    + best.score() + ", generation " + best.generation() + "), " + up.size() + " objects";
+        } finally {
+            try (var files = Files.walk(temp)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static S3Location upload(S3Objects s3, Path file, S3Location target) throws IOException {
+        s3.putReplacing(file, target);
+        return target;
     }
 
     private Input fromResource() throws IOException {

@@ -1,6 +1,9 @@
 package io.pbtnas.cli;
 
 import io.pbtnas.cli.steps.MixStep;
+import io.pbtnas.cli.storage.Location;
+import io.pbtnas.cli.storage.S3Location;
+import io.pbtnas.cli.storage.LazyS3;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +19,11 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "mix", mixinStandardHelpOptions = true, description = {
     "Write a child checkpoint by shrink-perturb mixing, as described by a mix plan.",
-    "Every value can also come from the environment: PBTNAS_ROOT, PBTNAS_MIX_PLAN, PBTNAS_SEARCH_SPACE.",
+    "Every value can also come from the environment: PBTNAS_ROOT, PBTNAS_OUTPUT_ROOT, PBTNAS_MIX_PLAN, PBTNAS_SEARCH_SPACE.",
+    "--root may be an s3://bucket/prefix: the parents are then streamed from the bucket (each read once, in order; "
+        + "memory stays bounded) and the child is written under --output-root, a local folder. The bucket is reached "
+        + "with the standard AWS environment: AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+        + "or AWS_PROFILE (or the pod's web identity).",
     "Idempotent: when the plan's output already exists and is readable, nothing is done.",
     "Exit codes: 0 done, 2 bad input (the message names the flag/field), 1 I/O failure."})
 public final class MixCommand implements Callable<Integer> {
@@ -26,6 +33,11 @@ public final class MixCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR",
             description = "The search root; the plan's checkpoint paths are relative to it. Env: PBTNAS_ROOT.")
     String root;
+
+    @Option(names = "--output-root", paramLabel = "DIR",
+            description = "Where the plan's output path is resolved: a local folder; default --root. Required when "
+                    + "--root is an s3:// location. Env: PBTNAS_OUTPUT_ROOT.")
+    String outputRoot;
 
     @Option(names = "--plan", paramLabel = "JSON",
             description = "The MixPlan as JSON (or @FILE). Env: PBTNAS_MIX_PLAN.")
@@ -43,8 +55,23 @@ public final class MixCommand implements Callable<Integer> {
             String rootValue = required(root, "--root", "PBTNAS_ROOT");
             String planJson = text(required(plan, "--plan", "PBTNAS_MIX_PLAN"), "--plan");
             String spaceJson = text(required(searchSpace, "--search-space", "PBTNAS_SEARCH_SPACE"), "--search-space");
-            MixStep.Result r = MixStep.fromJson(Path.of(rootValue), planJson, spaceJson).run();
-            out.println("pbtnas mix: " + (r.alreadyDone() ? "already done: " : "wrote ") + r.output());
+            Location parents = Location.parse(rootValue);
+            String outputValue = outputRoot != null && !outputRoot.isBlank() ? outputRoot : System.getenv("PBTNAS_OUTPUT_ROOT");
+            if (outputValue == null || outputValue.isBlank()) {
+                if (parents instanceof S3Location) {
+                    throw new IllegalArgumentException("--output-root: required when --root is an s3:// location "
+                            + "(the child is written to a local folder, for the trainer); give --output-root or set "
+                            + "PBTNAS_OUTPUT_ROOT");
+                }
+                outputValue = rootValue;
+            }
+            if (S3Location.isS3(outputValue)) {
+                throw new IllegalArgumentException("--output-root: '" + outputValue + "' must be a local folder");
+            }
+            try (LazyS3 bucket = new LazyS3()) {
+                MixStep.Result r = MixStep.fromJson(parents, Path.of(outputValue), planJson, spaceJson, bucket).run();
+                out.println("pbtnas mix: " + (r.alreadyDone() ? "already done: " : "wrote ") + r.output());
+            }
             return Main.OK;
         } catch (IllegalArgumentException e) {
             err.println("pbtnas mix: " + e.getMessage());

@@ -51,7 +51,9 @@ public final class RunCommand implements Callable<Integer> {
     String file;
 
     @Option(names = "--dir", paramLabel = "DIR",
-            description = "Work directory (state, checkpoints, report). Default: ./pbtnas-work/<metadata.name>.")
+            description = "Work directory (state, checkpoints, report), always a local folder, also for a manifest "
+                    + "whose storage is an S3 bucket (upload it afterwards with 'pbtnas export --root s3://...' if you "
+                    + "like). Default: ./pbtnas-work/<metadata.name>.")
     Path dir;
 
     @Option(names = "--parallel", paramLabel = "N",

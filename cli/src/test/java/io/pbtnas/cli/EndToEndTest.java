@@ -1,7 +1,13 @@
 package io.pbtnas.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pbtnas.cli.storage.S3Clients;
+import io.pbtnas.cli.storage.S3Location;
+import io.pbtnas.cli.storage.S3Objects;
+import io.pbtnas.cli.storage.S3Settings;
 import io.pbtnas.cli.support.Cli;
+import io.pbtnas.testkit.s3.S3Endpoint;
+import io.pbtnas.testkit.s3.WithS3Server;
 import io.pbtnas.cli.support.TickLabels;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.safetensors.SafetensorsReader;
@@ -29,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * evaluates to the reported score, and the HTML report renders in headless
  * Chromium (a screenshot is kept at cli/target/report-screenshot.png) with round axis tick labels.
  */
+@WithS3Server
 class EndToEndTest {
     static final Path DIR = Path.of("target", "e2e-work").toAbsolutePath();
     static Cli.Result run;
@@ -94,6 +101,66 @@ class EndToEndTest {
         assertEquals(reported, Double.parseDouble(m.group(1)), 0.00006, eval.out());
         double test = Double.parseDouble(m.group(2));
         assertTrue(test > 0.1 && test <= 1, "test accuracy above chance: " + test);
+    }
+
+    /** A user on a laptop: `pbtnas eval s3://bucket/.../best` gives what the local eval gives, the search's score. */
+    @Test
+    void theBestNetworkInABucketEvaluatesToTheSameScore(S3Endpoint e) throws Exception {
+        S3Location best = new S3Location("e2e", "searches/ns/local-small-1234abcd/best");
+        try (S3Objects s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
+                e.secretAccessKey())), S3Objects.DEFAULT_PART_SIZE)) {
+            s3.createBucket(best.bucket());
+            s3.putAttempt(DIR.resolve("best"), best);
+        }
+        Path log = DIR.resolve("eval-s3.log");
+        Process p = Cli.start(log, e.awsEnvironment(), "eval", best.toString());
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "pbtnas eval s3://... did not finish");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        Matcher fromBucket = Pattern.compile("validation accuracy ([0-9.]+), test accuracy ([0-9.]+)  \\((.*)\\)")
+                .matcher(out);
+        assertTrue(fromBucket.find(), out);
+        assertEquals(best.toString(), fromBucket.group(3), "names what it evaluated");
+        Cli.Result local = Cli.run("eval", DIR.resolve("best").toString());
+        Matcher m = Pattern.compile("validation accuracy ([0-9.]+), test accuracy ([0-9.]+)").matcher(local.out());
+        assertTrue(m.find(), local.out());
+        assertEquals(m.group(1) + " " + m.group(2), fromBucket.group(1) + " " + fromBucket.group(2),
+                "the same accuracies as the local eval");
+        assertEquals(status.get("best").get("score").asDouble(), Double.parseDouble(fromBucket.group(1)), 0.00006, out);
+    }
+
+    /** A member's folder in a bucket evaluates with the task settings of the search record above it. */
+    @Test
+    void aMemberFolderInABucketEvaluatesLikeTheLocalOne(S3Endpoint e) throws Exception {
+        String checkpoint = status.get("best").get("checkpoint").asText(); // members/<m>/gen-<g>/attempt-<a>/...
+        String memberGen = checkpoint.substring(0, checkpoint.indexOf("/attempt-"));
+        S3Location root = new S3Location("e2e-member", "searches/ns/local-small-1234abcd");
+        try (S3Objects s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
+                e.secretAccessKey())), S3Objects.DEFAULT_PART_SIZE)) {
+            s3.createBucket(root.bucket());
+            s3.putNew(DIR.resolve("search.json"), root.resolve("search.json"));
+            s3.putAttempt(DIR.resolve(memberGen), root.resolve(memberGen));
+            // without the search's status or history it cannot tell which attempt counts, and says so by key
+            Path firstLog = DIR.resolve("eval-s3-member-nostatus.log");
+            Process first = Cli.start(firstLog, e.awsEnvironment(), "eval", root.resolve(memberGen).toString());
+            assertTrue(first.waitFor(2, TimeUnit.MINUTES));
+            String said = Files.readString(firstLog);
+            assertEquals(2, first.exitValue(), said);
+            assertTrue(said.contains(root.resolve(memberGen).toString()) && !said.contains("/tmp/"), said);
+            s3.putNew(DIR.resolve("status.json"), root.resolve("status.json"));
+        }
+        Path log = DIR.resolve("eval-s3-member.log");
+        Process p = Cli.start(log, e.awsEnvironment(), "eval", root.resolve(memberGen).toString());
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "pbtnas eval s3://... did not finish");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        Cli.Result local = Cli.run("eval", DIR.resolve(memberGen).toString());
+        assertEquals(0, local.code(), local.err());
+        Pattern accuracies = Pattern.compile("validation accuracy ([0-9.]+), test accuracy ([0-9.]+)");
+        Matcher l = accuracies.matcher(local.out());
+        Matcher b = accuracies.matcher(out);
+        assertTrue(l.find() && b.find(), local.out() + out);
+        assertEquals(l.group(0), b.group(0), "the same evaluation as the local member folder");
     }
 
     @Test

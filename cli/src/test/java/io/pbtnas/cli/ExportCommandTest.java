@@ -1,7 +1,13 @@
 package io.pbtnas.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pbtnas.cli.storage.S3Clients;
+import io.pbtnas.cli.storage.S3Location;
+import io.pbtnas.cli.storage.S3Objects;
+import io.pbtnas.cli.storage.S3Settings;
 import io.pbtnas.cli.support.Cli;
+import io.pbtnas.testkit.s3.S3Endpoint;
+import io.pbtnas.testkit.s3.WithS3Server;
 import io.pbtnas.core.engine.Seeds;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.layout.CheckpointLayout;
@@ -26,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * `pbtnas export` (what the operator runs when a search is complete) writes exactly what the local
  * mode writes at the end of a run: one local search (fake trainer) is the reference.
  */
+@WithS3Server
 class ExportCommandTest {
     @TempDir
     static Path tmp;
@@ -97,6 +104,51 @@ class ExportCommandTest {
         assertEquals(0, Cli.run(args).code());
         assertSameExport(reference, exported(root));
         assertNoTemporaryFiles(root);
+    }
+
+    /**
+     * A search root in a bucket: `pbtnas export --root s3://...` (a child JVM with the AWS environment)
+     * uploads the same best/ and history.json the local export writes, and report.html; `pbtnas report
+     * -o s3://...` uploads the same report `-o FILE` writes.
+     */
+    @Test
+    void aSearchRootInABucketGetsTheSameExportAndReport(S3Endpoint e) throws Exception {
+        S3Location root = new S3Location("export-test", "searches/ns/resume-1234abcd");
+        Path input = tmp.resolve("s3-search.json.gz");
+        Files.write(input, gzippedResource(work));
+        try (S3Objects s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
+                e.secretAccessKey())), S3Objects.DEFAULT_PART_SIZE)) {
+            s3.createBucket(root.bucket());
+            s3.putAttempt(work.resolve("members"), root.resolve("members"));
+            Path log = tmp.resolve("s3-export.log");
+            Process p = Cli.start(log, e.awsEnvironment(), "export", "--root", root.toString(), "--search",
+                    input.toString());
+            assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+            assertEquals(0, p.exitValue(), Files.readString(log));
+            Path back = tmp.resolve("s3-export-back");
+            s3.downloadTree(root.resolve("best"), back.resolve("best"));
+            s3.download(root.resolve("history.json"), back.resolve("history.json"));
+            Map<String, byte[]> got = exported(back);
+            assertEquals(reference.keySet(), got.keySet());
+            for (String f : List.of("best/model.safetensors", "best/genome.json", "best/task.json", "history.json")) {
+                assertArrayEquals(reference.get(f), got.get(f), f + " differs from the local mode's");
+            }
+            assertTrue(s3.exists(root.resolve("report.html")));
+
+            // the report of the same resource, to a bucket and to a file
+            Path json = tmp.resolve("s3-search.json");
+            try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(input))) {
+                Files.write(json, in.readAllBytes());
+            }
+            Path reportLog = tmp.resolve("s3-report.log");
+            Process r = Cli.start(reportLog, e.awsEnvironment(), "report", "-f", json.toString(), "-o",
+                    root.resolve("reports/now.html").toString());
+            assertTrue(r.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+            assertEquals(0, r.exitValue(), Files.readString(reportLog));
+            Path local = tmp.resolve("s3-report-local.html");
+            assertEquals(0, Cli.run("report", "-f", json.toString(), "-o", local.toString()).code());
+            assertEquals(Files.readString(local), s3.readString(root.resolve("reports/now.html")));
+        }
     }
 
     static void assertNoTemporaryFiles(Path root) throws Exception {

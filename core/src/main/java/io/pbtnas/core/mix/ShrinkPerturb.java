@@ -3,6 +3,8 @@ package io.pbtnas.core.mix;
 import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.checkpoint.InitDistribution;
 import io.pbtnas.core.engine.MixPlan;
+import io.pbtnas.core.safetensors.ByteSource;
+import io.pbtnas.core.safetensors.FileSource;
 import io.pbtnas.core.safetensors.SafetensorsException;
 import io.pbtnas.core.safetensors.SafetensorsReader;
 import io.pbtnas.core.safetensors.SafetensorsWriter;
@@ -14,6 +16,7 @@ import io.pbtnas.core.space.SearchSpace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,9 +49,41 @@ public final class ShrinkPerturb {
                 space, output);
     }
 
+    /**
+     * Executes a plan reading the parents from any source (a file, an object in a bucket); the
+     * sources are closed on return. Each parent is read once, in file order, told beforehand what.
+     */
+    public static void mix(ByteSource parent, ByteSource donor, MixPlan plan, SearchSpace space, Path output)
+            throws IOException {
+        mix(parent, donor, plan.swappedGenes(), plan.resampledGenes(), plan.shrink(), plan.perturb(), plan.seed(),
+                space, output);
+    }
+
     public static void mix(Path parent, Path donor, List<String> swappedGenes, Map<String, String> resampledGenes,
                            double shrink, double perturb, long seed, SearchSpace space, Path output)
             throws IOException {
+        FileSource p = FileSource.open(parent);
+        FileSource d;
+        try {
+            d = FileSource.open(donor);
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        mix(p, d, swappedGenes, resampledGenes, shrink, perturb, seed, space, output);
+    }
+
+    public static void mix(ByteSource parent, ByteSource donor, List<String> swappedGenes,
+                           Map<String, String> resampledGenes, double shrink, double perturb, long seed,
+                           SearchSpace space, Path output) throws IOException {
+        try (parent; donor) {
+            mixOpen(parent, donor, swappedGenes, resampledGenes, shrink, perturb, seed, space, output);
+        }
+    }
+
+    private static void mixOpen(ByteSource parent, ByteSource donor, List<String> swappedGenes,
+                                Map<String, String> resampledGenes, double shrink, double perturb, long seed,
+                                SearchSpace space, Path output) throws IOException {
         if (!Double.isFinite(shrink) || !Double.isFinite(perturb)) {
             throw new IllegalArgumentException("shrink and perturb must be finite, got " + shrink + ", " + perturb);
         }
@@ -61,12 +96,12 @@ public final class ShrinkPerturb {
             requireGene(space, g, "resampled");
         }
         try (SafetensorsReader p = SafetensorsReader.open(parent);
-             SafetensorsReader d = SafetensorsReader.open(donor)) {
+             SafetensorsReader d = SafetensorsReader.open(donor)) { // each closes its source
             Genome parentGenome = genome(p, space);
             Genome donorGenome = genome(d, space);
             List<TensorSource> sources;
             try {
-                sources = ChildLayout.plan(parent.toString(), p.tensors(), parentGenome, donor.toString(),
+                sources = ChildLayout.plan(parent.name(), p.tensors(), parentGenome, donor.name(),
                         d.tensors(), donorGenome, swapped, resampled, space);
             } catch (IllegalArgumentException e) {
                 throw new SafetensorsException(e.getMessage());
@@ -86,7 +121,7 @@ public final class ShrinkPerturb {
                 if (s.kind() == TensorSource.Kind.SHRINK_PERTURB && perturb != 0) {
                     InitDistribution dist = donorInit.get(s.from().name());
                     if (dist == null) {
-                        throw new SafetensorsException(donor + ": tensor '" + s.from().name() + "': no init "
+                        throw new SafetensorsException(donor.name() + ": tensor '" + s.from().name() + "': no init "
                                 + "distribution in " + CheckpointMetadata.INIT + "; the trainer must record one for "
                                 + "every floating tensor so fresh weights can be drawn");
                     }
@@ -95,6 +130,7 @@ public final class ShrinkPerturb {
             }
             List<TensorSpec> layout = sources.stream().map(s -> s.from().spec()).toList();
             boolean copyExactly = shrink == 1 && perturb == 0; // the "copy exactly" ablation stays bit-exact
+            announceReads(p, d, sources, shrink == 0 && !copyExactly);
             List<TensorMix> computed = sources.stream()
                     .filter(s -> s.kind() == TensorSource.Kind.SHRINK_PERTURB && !copyExactly)
                     .map(s -> new TensorMix(s.from(), needed.get(s.from().name()),
@@ -122,6 +158,32 @@ public final class ShrinkPerturb {
                 w.commit();
             }
         }
+    }
+
+    /**
+     * Tells each parent's source the tensors the loop below reads from it, in its order: the
+     * parent's copied tensors, the donor's copied and (unless shrink is 0) shrink-perturbed ones.
+     * Zeroed tensors are never read.
+     */
+    private static void announceReads(SafetensorsReader p, SafetensorsReader d, List<TensorSource> sources,
+                                      boolean donorMixedUnread) {
+        List<TensorInfo> fromParent = new ArrayList<>();
+        List<TensorInfo> fromDonor = new ArrayList<>();
+        for (TensorSource s : sources) {
+            switch (s.kind()) {
+                case PARENT -> fromParent.add(s.from());
+                case DONOR -> fromDonor.add(s.from());
+                case SHRINK_PERTURB -> {
+                    if (!donorMixedUnread) {
+                        fromDonor.add(s.from());
+                    }
+                }
+                case ZERO -> {
+                }
+            }
+        }
+        p.willRead(fromParent);
+        d.willRead(fromDonor);
     }
 
     /** Writes a shrink-perturbed tensor chunk by chunk as the pipeline delivers them, in order. */
@@ -153,13 +215,13 @@ public final class ShrinkPerturb {
     private static Genome genome(SafetensorsReader r, SearchSpace space) throws SafetensorsException {
         String json = r.metadata().get(CheckpointMetadata.GENOME);
         if (json == null) {
-            throw new SafetensorsException(r.file() + ": no " + CheckpointMetadata.GENOME + " in __metadata__; "
+            throw new SafetensorsException(r.name() + ": no " + CheckpointMetadata.GENOME + " in __metadata__; "
                     + "a pbtnas checkpoint records its genome there");
         }
         try {
             return space.ordered(Genome.fromJson(json));
         } catch (IllegalArgumentException e) {
-            throw new SafetensorsException(r.file() + ": " + CheckpointMetadata.GENOME + ": " + e.getMessage());
+            throw new SafetensorsException(r.name() + ": " + CheckpointMetadata.GENOME + ": " + e.getMessage());
         }
     }
 
@@ -175,7 +237,7 @@ public final class ShrinkPerturb {
             if (optional) {
                 return Map.of();
             }
-            throw new SafetensorsException(r.file() + ": " + e.getMessage());
+            throw new SafetensorsException(r.name() + ": " + e.getMessage());
         }
     }
 
@@ -200,7 +262,7 @@ public final class ShrinkPerturb {
                     }
                 });
             } catch (IllegalArgumentException e) {
-                throw new SafetensorsException(p.file() + ": " + e.getMessage());
+                throw new SafetensorsException(p.name() + ": " + e.getMessage());
             }
         }
         donorInit.forEach((name, dist) -> {

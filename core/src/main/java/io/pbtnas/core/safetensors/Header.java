@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -38,7 +37,7 @@ final class Header {
         this.tensors = tensors;
     }
 
-    static Header parse(Path file, byte[] headerBytes, long dataLength) throws SafetensorsException {
+    static Header parse(String file, byte[] headerBytes, long dataLength) throws SafetensorsException {
         JsonNode root;
         try {
             String text = new String(headerBytes, StandardCharsets.UTF_8);
@@ -67,7 +66,7 @@ final class Header {
         return new Header(Collections.unmodifiableMap(metadata), List.copyOf(tensors));
     }
 
-    private static void readMetadata(Path file, JsonNode node, Map<String, String> out) throws SafetensorsException {
+    private static void readMetadata(String file, JsonNode node, Map<String, String> out) throws SafetensorsException {
         if (node.isNull()) {
             return;
         }
@@ -84,7 +83,7 @@ final class Header {
         }
     }
 
-    private static TensorInfo readEntry(Path file, String name, JsonNode node, long dataLength)
+    private static TensorInfo readEntry(String file, String name, JsonNode node, long dataLength)
             throws SafetensorsException {
         if (!node.isObject()) {
             throw SafetensorsException.of(file, name, "header entry must be an object with dtype, shape, data_offsets");
@@ -129,7 +128,7 @@ final class Header {
         return new TensorInfo(name, dtype, shape, begin, end);
     }
 
-    private static long[] longs(Path file, String tensor, JsonNode node, String field, int arity)
+    private static long[] longs(String file, String tensor, JsonNode node, String field, int arity)
             throws SafetensorsException {
         if (!(node instanceof ArrayNode arr)) {
             throw SafetensorsException.of(file, tensor, "missing array field '" + field + "'");
@@ -150,7 +149,7 @@ final class Header {
         return out;
     }
 
-    private static void checkContiguous(Path file, List<TensorInfo> sorted, long dataLength)
+    private static void checkContiguous(String file, List<TensorInfo> sorted, long dataLength)
             throws SafetensorsException {
         long cursor = 0;
         for (TensorInfo t : sorted) {

@@ -1,9 +1,11 @@
 package io.pbtnas.core.safetensors;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
-/** A safetensors file that cannot be read or written; the message names the file, the tensor and the problem. */
+/**
+ * A safetensors file that cannot be read or written; the message names the file (a path or an
+ * {@code s3://} URL), the tensor and the problem.
+ */
 public class SafetensorsException extends IOException {
 
     public SafetensorsException(String message) {
@@ -14,15 +16,15 @@ public class SafetensorsException extends IOException {
         super(message, cause);
     }
 
-    static SafetensorsException of(Path file, String problem) {
+    static SafetensorsException of(Object file, String problem) {
         return new SafetensorsException(file + ": " + problem);
     }
 
-    static SafetensorsException of(Path file, String problem, Throwable cause) {
+    static SafetensorsException of(Object file, String problem, Throwable cause) {
         return new SafetensorsException(file + ": " + problem, cause);
     }
 
-    static SafetensorsException of(Path file, String tensor, String problem) {
+    static SafetensorsException of(Object file, String tensor, String problem) {
         return new SafetensorsException(file + ": tensor '" + tensor + "': " + problem);
     }
 }

@@ -4,11 +4,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,19 +14,18 @@ import java.util.Optional;
 
 /**
  * Reads a safetensors file without loading it: the header is parsed and validated strictly
- * at {@link #open}, tensor bytes are read on demand, whole or in chunks.
+ * at {@link #open}, tensor bytes are read on demand, whole or in chunks. The bytes come from a
+ * {@link ByteSource}: a local file, or an object in a bucket.
  */
 public final class SafetensorsReader implements AutoCloseable {
-    private final Path file;
-    private final FileChannel channel;
+    private final ByteSource source;
     private final long dataStart;
     private final Map<String, String> metadata;
     private final List<TensorInfo> tensors;
     private final Map<String, TensorInfo> byName;
 
-    private SafetensorsReader(Path file, FileChannel channel, long dataStart, Header header) {
-        this.file = file;
-        this.channel = channel;
+    private SafetensorsReader(ByteSource source, long dataStart, Header header) {
+        this.source = source;
         this.dataStart = dataStart;
         this.metadata = header.metadata;
         this.tensors = header.tensors;
@@ -39,19 +36,19 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     public static SafetensorsReader open(Path file) throws IOException {
-        FileChannel ch;
+        return open(FileSource.open(file));
+    }
+
+    /** Reads the header from {@code source}; the reader owns the source from here on and closes it. */
+    public static SafetensorsReader open(ByteSource source) throws IOException {
+        String file = source.name();
         try {
-            ch = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw SafetensorsException.of(file, "no such file");
-        }
-        try {
-            long size = ch.size();
+            long size = source.size();
             if (size < 8) {
                 throw SafetensorsException.of(file, "file has " + size + " bytes, too short for the 8-byte header length");
             }
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, len, 0, file, "header length");
+            readFully(source, len, 0, "header length");
             long headerLength = len.getLong(0);
             if (headerLength < 2 || headerLength > Header.MAX_HEADER_BYTES) {
                 throw SafetensorsException.of(file, "header length " + Long.toUnsignedString(headerLength)
@@ -62,17 +59,18 @@ public final class SafetensorsReader implements AutoCloseable {
                         + size + " (file truncated?)");
             }
             ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
-            readFully(ch, hb, 8, file, "header");
+            readFully(source, hb, 8, "header");
             Header header = Header.parse(file, hb.array(), size - 8 - headerLength);
-            return new SafetensorsReader(file, ch, 8 + headerLength, header);
+            return new SafetensorsReader(source, 8 + headerLength, header);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            source.close();
             throw e;
         }
     }
 
-    public Path file() {
-        return file;
+    /** The source's name: a file path or an {@code s3://} URL. */
+    public String name() {
+        return source.name();
     }
 
     public Map<String, String> metadata() {
@@ -91,16 +89,30 @@ public final class SafetensorsReader implements AutoCloseable {
     public TensorInfo info(String name) throws SafetensorsException {
         TensorInfo t = byName.get(name);
         if (t == null) {
-            throw SafetensorsException.of(file, name, "no such tensor in the file");
+            throw SafetensorsException.of(name(), name, "no such tensor in the file");
         }
         return t;
+    }
+
+    /**
+     * Tells the source which tensors will be read next, in this order, each whole and once (by
+     * {@link #copyTo} or by {@link #readChunk} over all its bytes), so a remote source can stream them.
+     */
+    public void willRead(List<TensorInfo> inOrder) {
+        List<ByteSource.Range> ranges = new ArrayList<>();
+        for (TensorInfo t : inOrder) {
+            if (t.byteLength() > 0) {
+                ranges.add(new ByteSource.Range(dataStart + t.begin(), t.byteLength()));
+            }
+        }
+        source.willRead(ranges);
     }
 
     /** The whole tensor in memory; for tensors under 2 GiB. */
     public Tensor read(String name) throws IOException {
         TensorInfo t = info(name);
         if (t.byteLength() > Integer.MAX_VALUE - 16) {
-            throw SafetensorsException.of(file, name, t.byteLength()
+            throw SafetensorsException.of(name(), name, t.byteLength()
                     + " bytes is too large to read whole; stream it with readChunk or copyTo");
         }
         ByteBuffer b = ByteBuffer.allocate((int) t.byteLength()).order(ByteOrder.LITTLE_ENDIAN);
@@ -115,50 +127,32 @@ public final class SafetensorsReader implements AutoCloseable {
      */
     public void readChunk(TensorInfo t, long offsetInTensor, ByteBuffer dst) throws IOException {
         if (offsetInTensor < 0 || offsetInTensor + dst.remaining() > t.byteLength()) {
-            throw SafetensorsException.of(file, t.name(), "chunk [" + offsetInTensor + ", "
+            throw SafetensorsException.of(name(), t.name(), "chunk [" + offsetInTensor + ", "
                     + (offsetInTensor + dst.remaining()) + ") is outside the tensor's " + t.byteLength() + " bytes");
         }
-        readFully(channel, dst, dataStart + t.begin() + offsetInTensor, file, "tensor '" + t.name() + "'");
+        readFully(source, dst, dataStart + t.begin() + offsetInTensor, "tensor '" + t.name() + "'");
     }
 
     /** Streams the tensor's bytes to {@code out} with no whole-tensor buffer. */
     public void copyTo(String name, WritableByteChannel out) throws IOException {
         TensorInfo t = info(name);
-        long pos = dataStart + t.begin();
-        long end = dataStart + t.end();
-        while (pos < end) {
-            long n = channel.transferTo(pos, end - pos, out);
-            if (n <= 0) {
-                if (channel.size() < end) {
-                    throw SafetensorsException.of(file, name, "file truncated while copying");
-                }
-                ByteBuffer b = ByteBuffer.allocate((int) Math.min(1 << 20, end - pos));
-                readFully(channel, b, pos, file, "tensor '" + name + "'");
-                b.flip();
-                while (b.hasRemaining()) {
-                    out.write(b);
-                }
-                n = b.limit();
-            }
-            pos += n;
+        try {
+            source.transferTo(dataStart + t.begin(), t.byteLength(), out);
+        } catch (EOFException e) {
+            throw SafetensorsException.of(name(), "tensor '" + name + "': file truncated while copying", e);
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer dst, long position, Path file, String what)
-            throws IOException {
-        long pos = position;
-        while (dst.hasRemaining()) {
-            int n = ch.read(dst, pos);
-            if (n < 0) {
-                throw SafetensorsException.of(file, "unexpected end of file while reading the " + what,
-                        new EOFException());
-            }
-            pos += n;
+    private static void readFully(ByteSource source, ByteBuffer dst, long position, String what) throws IOException {
+        try {
+            source.readFully(dst, position);
+        } catch (EOFException e) {
+            throw SafetensorsException.of(source.name(), "unexpected end of file while reading the " + what, e);
         }
     }
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        source.close();
     }
 }

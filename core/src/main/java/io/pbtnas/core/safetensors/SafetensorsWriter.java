@@ -129,7 +129,7 @@ public final class SafetensorsWriter implements AutoCloseable {
         }
         if (from.dtype() != info.dtype() || !Arrays.equals(from.shape(), info.shape())) {
             throw SafetensorsException.of(target, name, "declared " + info.dtype().code() + Arrays.toString(info.shape())
-                    + " but the source " + source.file() + " has " + from.dtype().code() + Arrays.toString(from.shape()));
+                    + " but the source " + source.name() + " has " + from.dtype().code() + Arrays.toString(from.shape()));
         }
         if (info.byteLength() == 0) {
             return;

@@ -24,6 +24,7 @@ public final class SpecValidator {
             return out;
         }
         SearchSpec spec = raw.withDefaults();
+        out.addAll(StorageRules.problems(spec.storage()));
         if (spec.trainer() != null) {
             out.addAll(TrainerContract.envProblems(spec.trainer().env(), "spec.trainer.env"));
             out.addAll(TrainerPodRules.problems(spec.trainer(), "spec.trainer"));

@@ -31,8 +31,8 @@ import java.util.ArrayList;
 @ValidationRule(value = "self.metadata.name.size() <= 40",
         message = "metadata.name: at most 40 characters, so that pod names '<name>-m<member>-g<generation>-a<attempt>' stay valid; choose a shorter name")
 @ValidationRule(value = "has(self.spec)", message = "spec: required; see `kubectl explain pbtnassearch.spec`")
-@ValidationRule(value = "!has(self.spec) || (has(self.spec.storage) && has(self.spec.storage.persistentVolumeClaim))",
-        message = "spec.storage: required on Kubernetes: {persistentVolumeClaim: {claimName: <a ReadWriteMany claim in this namespace>}}")
+@ValidationRule(value = "!has(self.spec) || (has(self.spec.storage) && (has(self.spec.storage.persistentVolumeClaim) ? 1 : 0) + (has(self.spec.storage.s3) ? 1 : 0) == 1)",
+        message = "spec.storage: required on Kubernetes, exactly one of {persistentVolumeClaim: {claimName: <a ReadWriteMany claim in this namespace>}} and {s3: {bucket: <bucket>}}")
 @ValidationRule(value = "!has(self.spec) || (has(self.spec.trainer) && has(self.spec.trainer.image) && self.spec.trainer.image.size() > 0)",
         message = "spec.trainer.image: required on Kubernetes: the trainer's container image, e.g. pbtnas/trainer:0.1.0")
 // The smallest population of each strategy, from core's PopulationSplit (PopulationRuleTest checks it).
@@ -58,6 +58,8 @@ import java.util.ArrayList;
         message = "spec.trainer.task is immutable once the search has started (the scores already recorded were measured on it); create a new PbtNasSearch to change it")
 @ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.storage) && has(self.spec.storage.persistentVolumeClaim) ? self.spec.storage.persistentVolumeClaim.claimName : '') == (has(oldSelf.spec.storage) && has(oldSelf.spec.storage.persistentVolumeClaim) ? oldSelf.spec.storage.persistentVolumeClaim.claimName : ''))",
         message = "spec.storage.persistentVolumeClaim is immutable once the search has started (the checkpoints are on that claim); create a new PbtNasSearch to change it")
+@ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.storage) && has(self.spec.storage.s3)) == (has(oldSelf.spec.storage) && has(oldSelf.spec.storage.s3)) && (!has(self.spec.storage) || !has(self.spec.storage.s3) || self.spec.storage.s3 == oldSelf.spec.storage.s3))",
+        message = "spec.storage.s3 is immutable once the search has started (the checkpoints are in that bucket); create a new PbtNasSearch to change it")
 @ValidationRule(value = "!has(oldSelf.spec) || !has(self.spec) || ((has(self.spec.schedule) ? self.spec.schedule : 'synchronous') == (has(oldSelf.spec.schedule) ? oldSelf.spec.schedule : 'synchronous'))",
         message = "spec.schedule is immutable once the search has started (its decisions and arrival log follow it); create a new PbtNasSearch to change it")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)

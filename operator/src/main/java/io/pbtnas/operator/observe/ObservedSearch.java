@@ -22,9 +22,19 @@ public record ObservedSearch(PbtNasSearch search, SearchSpec spec, List<String> 
 
     public static ObservedSearch of(PbtNasSearch search, List<Pod> pods) {
         List<Pod> members = withRole(pods, PodLabels.ROLE_MEMBER);
-        return new ObservedSearch(search, search.getSpec().withDefaults(), SpecValidator.problems(search.getSpec()),
+        return new ObservedSearch(search, search.getSpec().withDefaults(), problems(search.getSpec()),
                 search.getStatus(), generation(search), List.copyOf(pods), members,
                 withRole(pods, PodLabels.ROLE_EXPORT), PodObserver.results(members), PodObserver.stuck(members));
+    }
+
+    /** The spec's problems, and what this operator cannot run yet: a search on a bucket (issue #21's data path). */
+    static List<String> problems(SearchSpec spec) {
+        List<String> out = new java.util.ArrayList<>(SpecValidator.problems(spec));
+        if (spec != null && spec.storage() != null && spec.storage().s3() != null) {
+            out.add("spec.storage.s3: this operator version does not run searches on a bucket yet (the pbtnas cli "
+                    + "reads and writes s3:// already); use spec.storage.persistentVolumeClaim for now");
+        }
+        return out;
     }
 
     public static long generation(PbtNasSearch search) {

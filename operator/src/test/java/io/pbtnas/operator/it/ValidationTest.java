@@ -56,7 +56,11 @@ class ValidationTest {
             new Invalid("claimName missing", "pvc", "storage: {persistentVolumeClaim: {}}",
                     "spec.storage.persistentVolumeClaim.claimName"),
             new Invalid("retention unknown", "ret", "storage: {persistentVolumeClaim: {claimName: x}, retention: keep}",
-                    "spec.storage.retention"));
+                    "spec.storage.retention"),
+            new Invalid("both a claim and a bucket", "both", "storage: {persistentVolumeClaim: {claimName: x}, "
+                    + "s3: {bucket: team-bucket}}", "exactly one of"),
+            new Invalid("a bucket without its name", "nobucket", "storage: {s3: {prefix: searches}}",
+                    "spec.storage.s3.bucket"));
 
     @Test
     void everyInvalidManifestIsRejectedWithItsMessage() {
@@ -168,6 +172,21 @@ class ValidationTest {
                 .patch(MERGE, "{\"spec\": {\"generations\": 4, \"epochsPerGeneration\": 1, \"strategy\": \"pbt-nas\","
                         + " \"schedule\": \"synchronous\", \"storage\": {\"retention\": \"delete\"}}}");
         assertEquals(4, h.get("immutable").getSpec().generations());
+    }
+
+    @Test
+    void theBucketIsImmutableAndAClaimCannotBecomeABucket() {
+        create(manifest("s3immutable", "storage: {s3: {bucket: team-bucket, prefix: searches}}"));
+        KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> h.client
+                .resources(PbtNasSearch.class).inNamespace(h.namespace).withName("s3immutable")
+                .patch(MERGE, "{\"spec\": {\"storage\": {\"s3\": {\"prefix\": \"other\"}}}}"));
+        assertTrue(e.getMessage().contains("spec.storage.s3 is immutable"), e.getMessage());
+        create(manifest("pvc2s3", ""));
+        KubernetesClientException s = assertThrows(KubernetesClientException.class, () -> h.client
+                .resources(PbtNasSearch.class).inNamespace(h.namespace).withName("pvc2s3")
+                .patch(MERGE, "{\"spec\": {\"storage\": {\"persistentVolumeClaim\": null, \"s3\": {\"bucket\": "
+                        + "\"team-bucket\"}}}}"));
+        assertTrue(s.getMessage().contains("spec.storage.s3 is immutable"), s.getMessage());
     }
 
     private void create(String yaml) {

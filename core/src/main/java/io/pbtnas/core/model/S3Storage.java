@@ -1,0 +1,43 @@
+package io.pbtnas.core.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+
+/**
+ * A bucket on an S3-compatible store holding the checkpoints, instead of a ReadWriteMany volume.
+ * Keys mirror the volume layout: {@code <prefix>/<namespace>/<search>-<uid8>/members/<m>/gen-<g>/...}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record S3Storage(
+        @Required
+        @JsonPropertyDescription("The bucket (S3 naming rules: 3-63 characters of a-z, 0-9, '.', '-').")
+        String bucket,
+        @JsonPropertyDescription("Key prefix every search key starts with, e.g. searches (no leading '/').")
+        String prefix,
+        @JsonPropertyDescription("The S3 endpoint URL, http:// or https://, e.g. https://storage.googleapis.com or "
+                + "http://minio.storage:9000. Omitted: AWS S3.")
+        String endpoint,
+        @JsonPropertyDescription("The region requests are signed for, e.g. eu-west-1. Omitted: the SDK's default "
+                + "(us-east-1 with an endpoint).")
+        String region,
+        @JsonPropertyDescription("Address the bucket in the path (endpoint/bucket/key), as MinIO and Ceph RGW need. "
+                + "Default: true with an endpoint, false for AWS.")
+        Boolean forcePathStyle,
+        @JsonPropertyDescription("A Secret in the search's namespace with the access key; only the containers that "
+                + "talk to the bucket get it, never the trainer. Omitted: the SDK's default chain (web identity for "
+                + "EKS IRSA or pod identity through trainer.serviceAccountName, or the node's role).")
+        S3Credentials credentialsSecret) {
+
+    /** The Secret holding an access key pair, by the keys of its data. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record S3Credentials(
+            @Required
+            @JsonPropertyDescription("The Secret's name.")
+            String name,
+            @JsonPropertyDescription("The data key of the access key id. Default: AWS_ACCESS_KEY_ID.")
+            String accessKeyIdKey,
+            @JsonPropertyDescription("The data key of the secret access key. Default: AWS_SECRET_ACCESS_KEY.")
+            String secretAccessKeyKey) {
+    }
+}

@@ -1,0 +1,173 @@
+package io.pbtnas.testkit.s3;
+
+import io.pbtnas.testkit.VersionPins;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * A real S3 server for the tests: versitygw (built by test-env/build.sh) with its posix back end on
+ * a temporary folder and its metadata in a sidecar folder beside it, so no xattrs are needed.
+ * Listens on 127.0.0.1 on a free port. {@link #stop()} and {@link #start()} again keep the port, the
+ * credentials and the data, for tests of a gateway that goes away mid-transfer.
+ */
+public final class VersityGateway implements AutoCloseable {
+
+  public static final String BINARY_PROPERTY = "pbtnas.versitygw";
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Path binary;
+  private final Path dir;
+  private final S3Endpoint endpoint;
+  private final int port;
+  private Process process;
+
+  private VersityGateway(Path binary, Path dir, int port) {
+    this.binary = binary;
+    this.dir = dir;
+    this.port = port;
+    this.endpoint = new S3Endpoint(URI.create("http://127.0.0.1:" + port),
+        "test-" + UUID.randomUUID().toString().substring(0, 8), UUID.randomUUID().toString(), "us-east-1");
+  }
+
+  /** Starts a gateway on a new temporary folder; close it when done. */
+  public static VersityGateway startNew() throws IOException {
+    Path binary = binary(System.getProperties(), System.getenv(), VersionPins.packaged("VERSITYGW_VERSION"));
+    Path dir = Files.createTempDirectory("pbtnas-s3-");
+    VersityGateway g = new VersityGateway(binary, dir, freePort());
+    g.start();
+    return g;
+  }
+
+  /**
+   * Where test-env/build.sh put the binary: system property {@value #BINARY_PROPERTY}, else env
+   * {@code VERSITYGW}, else {@code ${PBTNAS_CACHE_DIR:-$HOME/.cache/pbtnas}/versitygw/v<version>/versitygw}.
+   */
+  static Path binary(Properties props, Map<String, String> env, String version) {
+    String explicit = props.getProperty(BINARY_PROPERTY);
+    if (explicit == null || explicit.isBlank()) {
+      explicit = env.get("VERSITYGW");
+    }
+    Path p;
+    if (explicit != null && !explicit.isBlank()) {
+      p = Path.of(explicit);
+    } else {
+      String cache = env.get("PBTNAS_CACHE_DIR");
+      Path root = cache != null && !cache.isBlank() ? Path.of(cache)
+          : Path.of(props.getProperty("user.home"), ".cache", "pbtnas");
+      p = root.resolve("versitygw").resolve("v" + version).resolve("versitygw");
+    }
+    if (!Files.isExecutable(p)) {
+      throw new IllegalStateException("No versitygw " + version + " at " + p + ": run test-env/build.sh first (it"
+          + " builds the tests' S3 server from source; set -D" + BINARY_PROPERTY + " or VERSITYGW if you built it"
+          + " elsewhere)");
+    }
+    return p;
+  }
+
+  public S3Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** Starts (or starts again) the gateway; returns once it accepts connections. */
+  public synchronized void start() throws IOException {
+    if (process != null && process.isAlive()) {
+      return;
+    }
+    Path root = dir.resolve("root");
+    Path meta = dir.resolve("meta"); // outside root: versitygw refuses a sidecar inside it
+    Files.createDirectories(root);
+    Files.createDirectories(meta);
+    Path log = dir.resolve("versitygw.log");
+    ProcessBuilder pb = new ProcessBuilder(List.of(binary.toString(), "--port", "127.0.0.1:" + port,
+        "posix", "--sidecar", meta.toAbsolutePath().toString(), root.toAbsolutePath().toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().put("ROOT_ACCESS_KEY", endpoint.accessKeyId());
+    pb.environment().put("ROOT_SECRET_KEY", endpoint.secretAccessKey());
+    process = pb.start();
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    while (!accepts()) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        String why = process.isAlive() ? "did not listen within " + STARTUP_TIMEOUT.toSeconds() + " s"
+            : "exited with " + process.exitValue();
+        process.destroyForcibly();
+        throw new IOException("versitygw on 127.0.0.1:" + port + " " + why + "; its log " + log + ":\n" + tail(log));
+      }
+      sleep();
+    }
+  }
+
+  /** Stops the gateway (data kept): what a client sees when the server goes away. */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    process = null;
+  }
+
+  /** The folder a bucket's objects live in (posix back end: one file per object). */
+  public Path bucketDir(String bucket) {
+    return dir.resolve("root").resolve(bucket);
+  }
+
+  @Override
+  public void close() throws IOException {
+    stop();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
+  private boolean accepts() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      String s = Files.readString(log, StandardCharsets.UTF_8);
+      return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void sleep() throws IOException {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for versitygw to listen");
+    }
+  }
+}
