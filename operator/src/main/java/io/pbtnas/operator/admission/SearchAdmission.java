@@ -77,8 +77,10 @@ public final class SearchAdmission {
 
     /** A 422 Invalid, as the API server's own validation reports one, with one cause per problem. */
     private static Status denial(JsonNode request, List<String> problems) {
+        // kubectl prints each cause as "field: message", so the message leaves the field out.
         List<StatusCause> causes = problems.stream().map(p -> new StatusCauseBuilder()
-                .withField(field(p)).withMessage(p).withReason("FieldValueInvalid").build()).toList();
+                .withField(field(p)).withMessage(p.substring(Math.min(p.length(), field(p).length() + 2)).strip())
+                .withReason("FieldValueInvalid").build()).toList();
         String name = request.path("name").asText(request.path("object").path("metadata").path("name").asText());
         return new StatusBuilder()
                 .withStatus("Failure")

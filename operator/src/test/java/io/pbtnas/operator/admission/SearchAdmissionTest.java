@@ -48,8 +48,9 @@ class SearchAdmissionTest {
         assertTrue(message.startsWith("PbtNasSearch s is invalid: "), message);
         assertTrue(message.contains("spec.trainer.resources.limits.memory: 'lots' is not a Kubernetes quantity"), message);
         assertTrue(message.contains("spec.trainer.labels"), message);
-        assertTrue(r.getStatus().getDetails().getCauses().stream().map(StatusCause::getField)
-                .anyMatch("spec.trainer.resources.limits.memory"::equals), r.getStatus().getDetails().toString());
+        StatusCause memory = r.getStatus().getDetails().getCauses().stream()
+                .filter(c -> c.getField().equals("spec.trainer.resources.limits.memory")).findFirst().orElseThrow();
+        assertTrue(memory.getMessage().startsWith("'lots' is not a Kubernetes quantity"), memory.getMessage());
     }
 
     @Test
