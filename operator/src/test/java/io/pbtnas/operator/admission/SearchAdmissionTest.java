@@ -105,6 +105,14 @@ class SearchAdmissionTest {
         return bad;
     }
 
+    /** The chart's ValidatingWebhookConfiguration calls the path the operator serves. */
+    @Test
+    void theChartCallsThePathTheOperatorServes() throws Exception {
+        String template = java.nio.file.Files.readString(java.nio.file.Path.of("..", "helm", "pbtnas", "templates",
+                "webhook.yaml"));
+        assertTrue(template.contains("path: " + SearchAdmission.PATH + "\n"), "helm/pbtnas/templates/webhook.yaml");
+    }
+
     static ObjectNode object(String json) {
         try {
             return (ObjectNode) Json.MAPPER.readTree(json);
