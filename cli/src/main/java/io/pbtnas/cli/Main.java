@@ -1,14 +1,15 @@
 package io.pbtnas.cli;
 
+import io.pbtnas.cli.validate.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The `pbtnas` command: run a search locally, mix a checkpoint (init container), evaluate a network. */
+/** The `pbtnas` command: run a search locally, mix a checkpoint (init container), evaluate a network, validate manifests. */
 @Command(name = "pbtnas", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "PBT-NAS: neural architecture search by Population Based Training with shrink-perturb "
                 + "weight inheritance. The same PbtNasSearch manifest runs on a cluster (kubectl apply) or here.",
         subcommands = {RunCommand.class, MixCommand.class, ExportCommand.class, EvalCommand.class, VerifyCommand.class,
-            ReportCommand.class,
+            ReportCommand.class, ValidateCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
