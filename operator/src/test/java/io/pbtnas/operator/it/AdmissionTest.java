@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pbtnas.cli.validate.ValidateCommand;
 import io.pbtnas.operator.admission.SearchAdmission;
 import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.testkit.TestApiServer;
@@ -16,6 +17,7 @@ import io.pbtnas.testkit.ValidationCases;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,8 +37,10 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The operator's admission webhook behind the real API server: the operator serves it over HTTPS
  * (test certificates), a ValidatingWebhookConfiguration registered by URL points the API server at
- * it, and every case of the shared validation table gets its verdict from `kubectl apply
- * --dry-run=server` (CRD schema, CEL and the webhook together), each refusal naming the case's field.
+ * it, and every case of the shared validation table gets the same verdict from `kubectl apply
+ * --dry-run=server` (CRD schema, CEL and the webhook together) as from `pbtnas validate -f` (with
+ * {@code --old} for an edit, whose old object is first created for real), the table's verdict, and
+ * every refusal from either names the case's field.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
@@ -91,15 +95,27 @@ class AdmissionTest {
     }
 
     @Test
-    void everyCaseOfTheTableGetsItsVerdictFromTheApiServerAndEachRefusalNamesItsField() throws Exception {
+    void pbtnasValidateAndTheApiServerAgreeOnEveryCaseAndEachRefusalNamesItsField() throws Exception {
         labelForTheWebhook();
         List<String> wrong = new ArrayList<>();
         for (ValidationCase c : ValidationCases.all()) {
+            String old = null;
             if (c.old().isPresent()) {
-                Kubectl.Result created = kubectl("apply", "-f", file(c.name() + ".old", c.old().get()).toString());
+                old = file(c.name() + ".old", c.old().get()).toString();
+                Kubectl.Result created = kubectl("apply", "-f", old);
                 assertEquals(0, created.exit(), c.name() + ": the old object must be created: " + created.output());
             }
-            Kubectl.Result r = kubectl("apply", "--dry-run=server", "-f", file(c.name(), c.manifest()).toString());
+            Path manifest = file(c.name(), c.manifest());
+            Kubectl.Result r = kubectl("apply", "--dry-run=server", "-f", manifest.toString());
+            ValidateCommand.Outcome offline = ValidateCommand.validate(List.of(manifest.toString()), old,
+                    InputStream.nullInputStream());
+            String offlineSays = String.join("\n", offline.problems());
+            if ((offline.exitCode() == ValidateCommand.VALID) != (r.exit() == 0)) {
+                wrong.add(c.name() + ": pbtnas validate (exit " + offline.exitCode() + ": " + offlineSays
+                        + ") and the API server (exit " + r.exit() + ": " + r.output().strip() + ") disagree");
+            } else if (!c.valid() && !offlineSays.contains(c.field())) {
+                wrong.add(c.name() + ": pbtnas validate refused it without naming " + c.field() + ": " + offlineSays);
+            }
             if (c.valid() && r.exit() != 0) {
                 wrong.add(c.name() + " (valid) was refused: " + r.output());
             } else if (!c.valid() && r.exit() == 0) {
