@@ -52,6 +52,10 @@ class AdmissionTest {
     @TestHTTPResource(value = SearchAdmission.PATH, tls = true)
     URL webhook;
 
+    /** The same path on the plain HTTP port, where health and metrics are served. */
+    @TestHTTPResource(value = SearchAdmission.PATH)
+    URL plain;
+
     private KubernetesClient client;
     private String namespace;
     private String configuration;
@@ -165,6 +169,17 @@ class AdmissionTest {
         } finally {
             client.namespaces().withName(other).delete();
         }
+    }
+
+    /** Admission reviews carry whole objects: the webhook answers over TLS only, never on the plain port. */
+    @Test
+    void thePlainHttpPortDoesNotServeTheWebhook() throws Exception {
+        assertEquals("http", plain.getProtocol());
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(plain.toURI()).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, r.statusCode(), r.body());
     }
 
     private void labelForTheWebhook() throws Exception {
