@@ -53,6 +53,30 @@ public record TestCertificates(Path dir, List<String> sans) {
     return new TestCertificates(dir, typed);
   }
 
+  /**
+   * A new key and serving certificate for the same names, signed by the same CA, as cert-manager
+   * renews one: a server that re-reads its files serves it, and clients trusting the CA still connect.
+   * Each file is replaced by one rename.
+   */
+  public TestCertificates renew() {
+    try {
+      Path next = Files.createTempDirectory(dir, "renew-");
+      Files.copy(dir.resolve("server.ext"), next.resolve("server.ext"));
+      openssl(next, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tls.key", "-out", "tls.csr",
+          "-subj", "/CN=" + sans.get(0).substring(sans.get(0).indexOf(':') + 1));
+      openssl(next, "x509", "-req", "-in", "tls.csr", "-CA", caCertificate().toString(), "-CAkey",
+          dir.resolve("ca.key").toString(), "-CAcreateserial", "-out", "tls.crt", "-days", String.valueOf(DAYS),
+          "-extfile", "server.ext");
+      Files.move(next.resolve("tls.key"), key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(next.resolve("tls.crt"), certificate(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not renew the test certificate in " + dir, e);
+    }
+    return this;
+  }
+
   static String typed(String san) {
     if (san.startsWith("IP:") || san.startsWith("DNS:")) {
       return san;

@@ -34,6 +34,17 @@ class TestCertificatesTest {
   }
 
   @Test
+  void aRenewedCertificateIsNewAndSignedByTheSameCa(@TempDir Path dir) throws Exception {
+    TestCertificates certs = TestCertificates.create(dir, List.of("127.0.0.1"));
+    X509Certificate before = read(certs.certificate());
+    String caBefore = certs.caBundle();
+    X509Certificate after = read(certs.renew().certificate());
+    assertTrue(!before.getSerialNumber().equals(after.getSerialNumber()), "a new certificate");
+    assertEquals(caBefore, certs.caBundle(), "the same CA");
+    after.verify(read(certs.caCertificate()).getPublicKey());
+  }
+
+  @Test
   void aCertificateNeedsAName(@TempDir Path dir) {
     assertThrows(IllegalArgumentException.class, () -> TestCertificates.create(dir, List.of()));
   }

@@ -11,6 +11,7 @@ import io.pbtnas.cli.validate.ValidateCommand;
 import io.pbtnas.operator.admission.SearchAdmission;
 import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.testkit.TestApiServer;
+import io.pbtnas.testkit.TestCertificates;
 import io.pbtnas.testkit.TestEnvironment;
 import io.pbtnas.testkit.ValidationCase;
 import io.pbtnas.testkit.ValidationCases;
@@ -180,6 +181,53 @@ class AdmissionTest {
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(404, r.statusCode(), r.body());
+    }
+
+    /**
+     * The certificate renewed on disk (new key, same CA, as cert-manager renews it) is served without
+     * a restart once the reload period passes, and the API server keeps calling the webhook.
+     */
+    @Test
+    void aRenewedCertificateIsServedWithoutARestart() throws Exception {
+        labelForTheWebhook();
+        java.math.BigInteger before = servedSerial();
+        TestCertificates renewed = WebhookTlsResource.certificates().renew();
+        java.math.BigInteger expected;
+        try (var in = Files.newInputStream(renewed.certificate())) {
+            expected = ((java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                    .getInstance("X.509").generateCertificate(in)).getSerialNumber();
+        }
+        assertTrue(!expected.equals(before), "the renewal made a new certificate");
+        // Two reload periods (30 s in tests): the files may change just after one reload.
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(75));
+        java.math.BigInteger served = before;
+        while (!served.equals(expected) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+            served = servedSerial();
+        }
+        assertEquals(expected, served, "the operator still serves the old certificate");
+        awaitWebhook(namespace);
+    }
+
+    /** The serial number of the certificate the operator's HTTPS port presents (read, not trusted). */
+    private java.math.BigInteger servedSerial() throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                .createSocket("127.0.0.1", webhook.getPort())) {
+            socket.startHandshake();
+            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
     }
 
     private void labelForTheWebhook() throws Exception {

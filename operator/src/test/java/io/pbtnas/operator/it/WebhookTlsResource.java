@@ -16,13 +16,15 @@ import java.util.Map;
  */
 public class WebhookTlsResource implements QuarkusTestResourceLifecycleManager {
     public static final String CA_BUNDLE_PROPERTY = "pbtnas.it.webhookCaBundle";
+    static final String DIR_PROPERTY = "pbtnas.it.webhookTlsDir";
+    static final List<String> SANS = List.of("IP:127.0.0.1");
 
     @Override
     public Map<String, String> start() {
         try {
-            TestCertificates certs = TestCertificates.create(Files.createTempDirectory("pbtnas-webhook-tls-"),
-                    List.of("IP:127.0.0.1"));
+            TestCertificates certs = TestCertificates.create(Files.createTempDirectory("pbtnas-webhook-tls-"), SANS);
             System.setProperty(CA_BUNDLE_PROPERTY, certs.caBundle());
+            System.setProperty(DIR_PROPERTY, certs.dir().toString());
             return Map.of("quarkus.http.ssl.certificate.files", certs.certificate().toString(),
                     "quarkus.http.ssl.certificate.key-files", certs.key().toString());
         } catch (IOException e) {
@@ -37,6 +39,12 @@ public class WebhookTlsResource implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("WebhookTlsResource has not run: annotate the test with it");
         }
         return ca;
+    }
+
+    /** The files the operator serves, e.g. to renew them while it runs. */
+    public static TestCertificates certificates() {
+        caBundle();
+        return new TestCertificates(Path.of(System.getProperty(DIR_PROPERTY)), SANS);
     }
 
     @Override
