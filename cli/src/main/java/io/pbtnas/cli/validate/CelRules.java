@@ -18,6 +18,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -25,14 +26,16 @@ import java.util.regex.Pattern;
  * API server does: each rule at the node where it is declared ({@code self} that node's value, for list
  * items and map values each one), only where the value is present, with {@code message} or
  * {@code messageExpression}. Transition rules (those using {@code oldSelf}) run only for an edit, where
- * the old object has a value at the same place; list items are not matched to old ones (the CRD's lists
- * are atomic, as for the API server).
+ * the old object has a value at the same place (with {@code optionalOldSelf}, always, oldSelf then an
+ * optional); an item of a list is matched to an old one only in a list-type map, by its keys, as by the
+ * API server (other lists are atomic).
  */
 public final class CelRules {
     private static final Pattern OLD_SELF = Pattern.compile("\\boldSelf\\b");
 
+    /** {@code optionalOldSelf}: a transition rule that also runs on a create, oldSelf then optional.none(). */
     record Rule(String rule, String message, CelRuntime.Program program, CelRuntime.Program messageExpression,
-            String fieldPath, boolean transition) {
+            String fieldPath, boolean transition, boolean optionalOldSelf) {
     }
 
     private final JsonNode rootSchema;
@@ -82,7 +85,8 @@ public final class CelRules {
                 String messageExpression = v.path("messageExpression").asText("");
                 here.add(new Rule(rule, v.path("message").asText(""), program(rule, where),
                         messageExpression.isEmpty() ? null : program(messageExpression, where),
-                        v.path("fieldPath").asText(""), OLD_SELF.matcher(rule).find()));
+                        v.path("fieldPath").asText(""), OLD_SELF.matcher(rule).find(),
+                        v.path("optionalOldSelf").asBoolean(false)));
             }
             rules.put(schema, here);
         }
@@ -147,10 +151,24 @@ public final class CelRules {
             JsonNode items = schema.get("items");
             for (int i = 0; i < value.size(); i++) {
                 if (!SchemaChecker.pruned(items, value.get(i))) {
-                    walk(items, value.get(i), null, FieldPath.index(path, i), out, false);
+                    walk(items, value.get(i), oldItem(schema, value.get(i), old), FieldPath.index(path, i), out, false);
                 }
             }
         }
+    }
+
+    /** The old item an item corresponds to: only in a list-type map, by its keys (others are atomic). */
+    private static JsonNode oldItem(JsonNode listSchema, JsonNode item, JsonNode oldList) {
+        if (oldList == null || !oldList.isArray() || !ListKeys.isMap(listSchema)) {
+            return null;
+        }
+        JsonNode key = ListKeys.of(listSchema, item);
+        for (JsonNode o : oldList) {
+            if (key.equals(ListKeys.of(listSchema, o))) {
+                return o;
+            }
+        }
+        return null;
     }
 
     private void evaluate(JsonNode schema, Object self, Object oldSelf, String path, List<Problem> out) {
@@ -159,12 +177,14 @@ public final class CelRules {
             return;
         }
         for (Rule r : here) {
-            if (r.transition() && oldSelf == null) {
+            if (r.transition() && oldSelf == null && !r.optionalOldSelf()) {
                 continue;
             }
             Map<String, Object> vars = new HashMap<>();
             vars.put("self", self);
-            if (oldSelf != null) {
+            if (r.optionalOldSelf()) {
+                vars.put("oldSelf", Optional.ofNullable(oldSelf));
+            } else if (oldSelf != null) {
                 vars.put("oldSelf", oldSelf);
             }
             String at = path + r.fieldPath();

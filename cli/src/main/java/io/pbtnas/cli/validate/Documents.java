@@ -30,6 +30,19 @@ final class Documents {
     private Documents() {
     }
 
+    /**
+     * The objects of a document: the document itself, or the items of a {@code kind: List} (what
+     * {@code kubectl get -o yaml} writes for several objects).
+     */
+    static List<JsonNode> objects(JsonNode document) {
+        if (document != null && "List".equals(document.path("kind").asText()) && document.path("items").isArray()) {
+            List<JsonNode> out = new ArrayList<>();
+            document.get("items").forEach(out::add);
+            return out;
+        }
+        return java.util.Collections.singletonList(document);
+    }
+
     static Parsed parse(String text) {
         List<Document> out = new ArrayList<>();
         int number = 0;

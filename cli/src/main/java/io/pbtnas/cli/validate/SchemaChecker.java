@@ -173,6 +173,23 @@ public final class SchemaChecker {
                 node(items, item, FieldPath.index(path, i), Set.of());
             }
         }
+        listType(schema, value, path);
+    }
+
+    /** x-kubernetes-list-type set (items unique) and map (the x-kubernetes-list-map-keys unique). */
+    private void listType(JsonNode schema, JsonNode value, String path) {
+        String type = schema.path("x-kubernetes-list-type").asText("atomic");
+        if (!type.equals("set") && !type.equals("map")) {
+            return;
+        }
+        Set<JsonNode> seen = new java.util.HashSet<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode key = type.equals("set") ? value.get(i) : ListKeys.of(schema, value.get(i));
+            if (!seen.add(key)) {
+                problems.add(new Problem(FieldPath.index(path, i), "Duplicate value: " + key + "; each "
+                        + (type.equals("set") ? "item" : "item's " + ListKeys.names(schema)) + " may appear once"));
+            }
+        }
     }
 
     private void object(JsonNode schema, JsonNode value, String path, Set<String> alsoAllowed) {

@@ -39,9 +39,13 @@ public final class SearchValidator {
         this.rules = new CelRules(crd.openApiV3Schema());
     }
 
-    /** With the CRD packaged into the cli. */
+    /** With the CRD packaged into the cli (compiled once; the validator is immutable and thread-safe). */
     public static SearchValidator packaged() {
-        return new SearchValidator(Crd.packaged());
+        return Packaged.INSTANCE;
+    }
+
+    private static final class Packaged {
+        static final SearchValidator INSTANCE = new SearchValidator(Crd.packaged());
     }
 
     public Crd crd() {
@@ -133,8 +137,10 @@ public final class SearchValidator {
             return out;
         }
         for (String p : SpecValidator.problems(parsed)) {
-            // SpecValidator writes "spec.field: what is wrong and how to fix it".
-            out.add(new Problem("", p));
+            // SpecValidator writes "spec.field.path: what is wrong and how to fix it".
+            int colon = p.indexOf(": ");
+            boolean path = colon > 0 && p.startsWith("spec") && !p.substring(0, colon).contains(" ");
+            out.add(path ? new Problem(p.substring(0, colon), p.substring(colon + 2)) : new Problem("", p));
         }
         return out;
     }

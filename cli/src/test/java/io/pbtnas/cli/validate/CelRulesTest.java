@@ -155,4 +155,51 @@ class CelRulesTest {
         assertEquals(1, p.size());
         assertTrue(p.get(0).text().startsWith("spec: the rule 'self.a > 0' could not be evaluated"), p.get(0).text());
     }
+
+    @Test
+    void optionalOldSelfRunsOnACreateToo() throws IOException {
+        JsonNode schema = yaml("""
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    properties: {size: {type: integer}}
+                    x-kubernetes-validations:
+                    - rule: "oldSelf.hasValue() ? self.size >= oldSelf.value().size : self.size <= 4"
+                      optionalOldSelf: true
+                      message: "spec.size: at most 4 at first, then never smaller"
+                """);
+        CelRules rules = new CelRules(schema);
+        assertEquals(List.of(), rules.problems(yaml("{spec: {size: 3}}"), null));
+        assertEquals(List.of("spec: spec.size: at most 4 at first, then never smaller"),
+                texts(rules.problems(yaml("{spec: {size: 5}}"), null)));
+        assertEquals(List.of(), rules.problems(yaml("{spec: {size: 6}}"), yaml("{spec: {size: 5}}")));
+        assertEquals(1, rules.problems(yaml("{spec: {size: 4}}"), yaml("{spec: {size: 5}}")).size());
+    }
+
+    @Test
+    void aListTypeMapMatchesOldItemsByKey() throws IOException {
+        JsonNode schema = yaml("""
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    properties:
+                      genes:
+                        type: array
+                        x-kubernetes-list-type: map
+                        x-kubernetes-list-map-keys: [name]
+                        items:
+                          type: object
+                          properties: {name: {type: string}, size: {type: integer}}
+                          x-kubernetes-validations:
+                          - {rule: 'self.size == oldSelf.size', message: 'size is immutable'}
+                """);
+        CelRules rules = new CelRules(schema);
+        JsonNode old = yaml("{spec: {genes: [{name: a, size: 1}, {name: b, size: 2}]}}");
+        // Reordered and one added: each item is compared with the old item of its name, the new one with none.
+        assertEquals(List.of(), rules.problems(yaml("{spec: {genes: [{name: b, size: 2}, {name: c, size: 9}, {name: a, size: 1}]}}"), old));
+        assertEquals(List.of("spec.genes[1]: size is immutable"),
+                texts(rules.problems(yaml("{spec: {genes: [{name: a, size: 1}, {name: b, size: 3}]}}"), old)));
+    }
 }

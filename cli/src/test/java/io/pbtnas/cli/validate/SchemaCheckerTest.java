@@ -125,4 +125,22 @@ class SchemaCheckerTest {
                 yaml("{apiVersion: v1, kind: K, metadata: {name: n}, spec: {}, extra: 1}"), "", Set.of("apiVersion", "kind", "metadata"));
         assertEquals(List.of("extra"), r.unknownFields().stream().map(Problem::path).toList());
     }
+
+    @Test
+    void listTypesSetAndMapRefuseDuplicates() throws IOException {
+        JsonNode schema = yaml("""
+                type: object
+                properties:
+                  tags: {type: array, x-kubernetes-list-type: set, items: {type: string}}
+                  genes:
+                    type: array
+                    x-kubernetes-list-type: map
+                    x-kubernetes-list-map-keys: [name]
+                    items: {type: object, properties: {name: {type: string}, size: {type: integer}}}
+                """);
+        SchemaChecker.Result r = SchemaChecker.check(schema,
+                yaml("{tags: [a, b, a], genes: [{name: x, size: 1}, {name: y, size: 1}, {name: x, size: 2}]}"), "spec", Set.of());
+        assertEquals(List.of("spec.tags[2]: Duplicate value: \"a\"; each item may appear once",
+                "spec.genes[2]: Duplicate value: {\"name\":\"x\"}; each item's [name] may appear once"), texts(r));
+    }
 }
