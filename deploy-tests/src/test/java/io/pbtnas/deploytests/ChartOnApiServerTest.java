@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +20,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +86,54 @@ class ChartOnApiServerTest {
         applyCrdsThenRest(client, docs);
         assertTrue(client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
                 .inNamespace(ns.name()).withName(release + "-pbtnas").get() != null);
+    }
+
+    /**
+     * The chart's own certificate: the ValidatingWebhookConfiguration and the Secret with its CA are
+     * accepted; the webhook points at the release's Service.
+     */
+    @Test
+    void theWebhookConfigurationIsAcceptedWithTheChartsCertificate(TestNamespace ns) {
+        KubernetesClient client = ns.client();
+        String release = release();
+        applyCrdsThenRest(client, Manifests.parse(helm.template(release, ns.name())));
+        ValidatingWebhookConfiguration vwc = client.admissionRegistration().v1().validatingWebhookConfigurations()
+                .withName(release + "-pbtnas").get();
+        assertEquals(List.of("Fail", "Ignore"), vwc.getWebhooks().stream().map(w -> w.getFailurePolicy()).toList());
+        assertEquals(release + "-pbtnas-webhook", vwc.getWebhooks().get(0).getClientConfig().getService().getName());
+        Secret tls = client.secrets().inNamespace(ns.name()).withName(release + "-pbtnas-webhook-tls").get();
+        assertEquals("kubernetes.io/tls", tls.getType());
+        assertEquals(tls.getData().get("ca.crt"), vwc.getWebhooks().get(0).getClientConfig().getCaBundle());
+    }
+
+    @Test
+    void theCertManagerModeIsAcceptedWhenItsCrdsExist(TestNamespace ns) throws IOException {
+        KubernetesClient client = ns.client();
+        try (InputStream in = getClass().getResourceAsStream("/cert-manager-crds-minimal.yaml")) {
+            for (JsonNode crd : Manifests.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8))) {
+                ServerSideApply.installCrd(client, crd);
+            }
+        }
+        String release = release();
+        applyCrdsThenRest(client, Manifests.parse(helm.template(release, ns.name(), "--set", "webhook.certManager.enabled=true")));
+        assertTrue(client.genericKubernetesResources("cert-manager.io/v1", "Certificate").inNamespace(ns.name())
+                .withName(release + "-pbtnas-webhook").get() != null);
+        ValidatingWebhookConfiguration vwc = client.admissionRegistration().v1().validatingWebhookConfigurations()
+                .withName(release + "-pbtnas").get();
+        assertEquals(ns.name() + "/" + release + "-pbtnas-webhook",
+                vwc.getMetadata().getAnnotations().get("cert-manager.io/inject-ca-from"));
+    }
+
+    /**
+     * A rendered ValidatingWebhookConfiguration judges every namespace of this JVM's shared API server
+     * and its Service has no operator behind it here: remove it, or later tests could create no search.
+     */
+    @AfterEach
+    void removeWebhookConfigurations() {
+        try (KubernetesClient client = io.pbtnas.testkit.TestApiServer.shared().newClient()) {
+            client.admissionRegistration().v1().validatingWebhookConfigurations()
+                    .withLabel("app.kubernetes.io/part-of", "pbtnas").delete();
+        }
     }
 
     /** Proves the apply above can fail: the same Deployment with a wrong type is refused by the server. */

@@ -160,13 +160,139 @@ class HelmChartTest {
         assertTrue(Manifests.ofKind(Manifests.parse(helm.template("pbtnas", NS)), "ServiceMonitor").isEmpty());
         List<JsonNode> docs = Manifests.parse(helm.template("pbtnas", NS, "--set", "metrics.serviceMonitor.enabled=true"));
         JsonNode sm = Manifests.ofKind(docs, "ServiceMonitor").get(0);
-        JsonNode svc = Manifests.ofKind(docs, "Service").get(0);
+        JsonNode svc = Manifests.find(docs, "Service", "metrics").orElseThrow();
         JsonNode endpoint = sm.path("spec").path("endpoints").get(0);
         assertEquals("/q/metrics", endpoint.path("path").asText());
         assertEquals(svc.path("spec").path("ports").get(0).path("name").asText(), endpoint.path("port").asText());
         Map<String, String> selector = strings(sm.path("spec").path("selector").path("matchLabels"));
         Map<String, String> svcLabels = strings(svc.path("metadata").path("labels"));
         assertTrue(svcLabels.entrySet().containsAll(selector.entrySet()), "ServiceMonitor " + selector + " vs Service " + svcLabels);
+    }
+
+    @Test
+    void theWebhookIsOnByDefaultWithTheChartsCertificate() throws Exception {
+        List<JsonNode> docs = Manifests.parse(helm.template("pbtnas", NS));
+        JsonNode vwc = Manifests.find(docs, "ValidatingWebhookConfiguration", "pbtnas").orElseThrow(
+                () -> new AssertionError("no ValidatingWebhookConfiguration in " + kinds(docs)));
+        JsonNode hooks = vwc.path("webhooks");
+        assertEquals(2, hooks.size(), hooks.toString());
+        Map<String, String> policyByOperation = new java.util.TreeMap<>();
+        for (JsonNode hook : hooks) {
+            assertEquals("None", hook.path("sideEffects").asText(), "a dry run reaches only side-effect-free webhooks");
+            assertEquals("[\"v1\"]", hook.path("admissionReviewVersions").toString());
+            assertEquals("Equivalent", hook.path("matchPolicy").asText());
+            assertEquals(10, hook.path("timeoutSeconds").asInt());
+            assertTrue(hook.path("namespaceSelector").isMissingNode(), "cluster-wide: every namespace");
+            JsonNode rule = hook.path("rules").get(0);
+            assertEquals("[\"pbtnassearches\"]", rule.path("resources").toString(), "not the status subresource");
+            assertEquals(1, rule.path("operations").size(), rule.toString());
+            policyByOperation.put(rule.path("operations").get(0).asText(), hook.path("failurePolicy").asText());
+            JsonNode service = hook.path("clientConfig").path("service");
+            assertEquals("pbtnas-webhook", service.path("name").asText());
+            assertEquals(NS, service.path("namespace").asText());
+            assertEquals("/admission/validate-pbtnassearch", service.path("path").asText());
+            assertEquals(443, service.path("port").asInt());
+        }
+        assertEquals(Map.of("CREATE", "Fail", "UPDATE", "Ignore"), policyByOperation);
+
+        // The Service reaches the operator's HTTPS port.
+        JsonNode svc = Manifests.find(docs, "Service", "webhook").orElseThrow();
+        assertEquals("webhook", svc.path("spec").path("ports").get(0).path("targetPort").asText());
+        JsonNode c = operatorContainer(docs);
+        assertTrue(StreamSupport.stream(c.path("ports").spliterator(), false).anyMatch(
+                p -> p.path("name").asText().equals("webhook") && p.path("containerPort").asInt() == 8443), c.toString());
+        assertEquals("/etc/pbtnas/webhook-tls/tls.crt", env(c, "QUARKUS_HTTP_SSL_CERTIFICATE_FILES"));
+        assertEquals("/etc/pbtnas/webhook-tls/tls.key", env(c, "QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES"));
+        assertEquals("pbtnas-webhook-tls", webhookSecretOfThePod(docs));
+
+        // The certificate in the Secret is signed by the caBundle the API server trusts, for the Service's name.
+        JsonNode secret = Manifests.find(docs, "Secret", "webhook-tls").orElseThrow();
+        assertEquals("pbtnas-webhook-tls", secret.path("metadata").path("name").asText());
+        String caBundle = hooks.get(0).path("clientConfig").path("caBundle").asText();
+        assertEquals(secret.path("data").path("ca.crt").asText(), caBundle);
+        assertEquals(caBundle, hooks.get(1).path("clientConfig").path("caBundle").asText());
+        java.security.cert.X509Certificate ca = x509(caBundle);
+        java.security.cert.X509Certificate serving = x509(secret.path("data").path("tls.crt").asText());
+        serving.verify(ca.getPublicKey());
+        assertTrue(serving.getSubjectAlternativeNames().stream().anyMatch(n -> n.get(1).equals("pbtnas-webhook." + NS + ".svc")),
+                String.valueOf(serving.getSubjectAlternativeNames()));
+        assertTrue(new String(java.util.Base64.getDecoder().decode(secret.path("data").path("tls.key").asText()))
+                .contains("PRIVATE KEY"));
+    }
+
+    @Test
+    void aNamespacedInstallJudgesOnlyItsWatchedNamespaces() {
+        List<JsonNode> docs = Manifests.parse(helm.template("pbtnas", NS,
+                "--set-json", "watchNamespaces=[\"team-a\",\"team-b\"]"));
+        JsonNode vwc = Manifests.find(docs, "ValidatingWebhookConfiguration", "pbtnas").orElseThrow();
+        for (JsonNode hook : vwc.path("webhooks")) {
+            JsonNode expression = hook.path("namespaceSelector").path("matchExpressions").get(0);
+            assertEquals("kubernetes.io/metadata.name", expression.path("key").asText(), hook.toString());
+            assertEquals("In", expression.path("operator").asText());
+            assertEquals("[\"team-a\",\"team-b\"]", expression.path("values").toString());
+        }
+    }
+
+    @Test
+    void theWebhookCanBeTurnedOffAndItsUpdatePolicyChosen() {
+        List<JsonNode> off = Manifests.parse(helm.template("pbtnas", NS, "--set", "webhook.enabled=false"));
+        assertEquals(List.of(), Manifests.ofKind(off, "ValidatingWebhookConfiguration"));
+        assertEquals(List.of(), Manifests.ofKind(off, "Secret"));
+        assertTrue(Manifests.find(off, "Service", "webhook").isEmpty(), kinds(off));
+        JsonNode c = operatorContainer(off);
+        assertTrue(StreamSupport.stream(c.path("env").spliterator(), false)
+                .noneMatch(e -> e.path("name").asText().startsWith("QUARKUS_HTTP_SSL")), "no HTTPS port without the webhook");
+        assertTrue(StreamSupport.stream(c.path("ports").spliterator(), false)
+                .noneMatch(p -> p.path("name").asText().equals("webhook")), c.toString());
+
+        List<JsonNode> strict = Manifests.parse(helm.template("pbtnas", NS, "--set", "webhook.updateFailurePolicy=Fail",
+                "--set", "webhook.timeoutSeconds=5"));
+        for (JsonNode hook : Manifests.ofKind(strict, "ValidatingWebhookConfiguration").get(0).path("webhooks")) {
+            assertEquals("Fail", hook.path("failurePolicy").asText(), hook.toString());
+            assertEquals(5, hook.path("timeoutSeconds").asInt());
+        }
+    }
+
+    @Test
+    void withCertManagerTheChartMakesNoCertificateOfItsOwn() {
+        List<JsonNode> docs = Manifests.parse(helm.template("pbtnas", NS, "--set", "webhook.certManager.enabled=true"));
+        assertEquals(List.of(), Manifests.ofKind(docs, "Secret"), "cert-manager writes the Secret");
+        JsonNode issuer = Manifests.find(docs, "Issuer", "webhook").orElseThrow(() -> new AssertionError(kinds(docs)));
+        assertTrue(issuer.path("spec").has("selfSigned"), issuer.toString());
+        JsonNode cert = Manifests.find(docs, "Certificate", "webhook").orElseThrow();
+        assertEquals("pbtnas-webhook-tls", cert.path("spec").path("secretName").asText());
+        assertEquals(webhookSecretOfThePod(docs), cert.path("spec").path("secretName").asText());
+        assertEquals(issuer.path("metadata").path("name").asText(), cert.path("spec").path("issuerRef").path("name").asText());
+        assertTrue(cert.path("spec").path("dnsNames").toString().contains("\"pbtnas-webhook." + NS + ".svc\""),
+                cert.toString());
+        JsonNode vwc = Manifests.ofKind(docs, "ValidatingWebhookConfiguration").get(0);
+        assertEquals(NS + "/" + cert.path("metadata").path("name").asText(),
+                vwc.path("metadata").path("annotations").path("cert-manager.io/inject-ca-from").asText());
+        for (JsonNode hook : vwc.path("webhooks")) {
+            assertFalse(hook.path("clientConfig").has("caBundle"), "cert-manager's CA injector fills it: " + hook);
+        }
+
+        List<JsonNode> ownIssuer = Manifests.parse(helm.template("pbtnas", NS, "--set", "webhook.certManager.enabled=true",
+                "--set-json", "webhook.certManager.issuerRef={\"name\":\"corp-ca\",\"kind\":\"ClusterIssuer\"}"));
+        assertEquals(List.of(), Manifests.ofKind(ownIssuer, "Issuer"));
+        JsonNode ref = Manifests.ofKind(ownIssuer, "Certificate").get(0).path("spec").path("issuerRef");
+        assertEquals("corp-ca", ref.path("name").asText());
+        assertEquals("ClusterIssuer", ref.path("kind").asText());
+    }
+
+    private static String webhookSecretOfThePod(List<JsonNode> docs) {
+        JsonNode podSpec = Manifests.ofKind(docs, "Deployment").get(0).path("spec").path("template").path("spec");
+        String mounted = StreamSupport.stream(operatorContainer(docs).path("volumeMounts").spliterator(), false)
+                .filter(m -> m.path("mountPath").asText().equals("/etc/pbtnas/webhook-tls"))
+                .map(m -> m.path("name").asText()).findFirst().orElseThrow(() -> new AssertionError("no webhook-tls mount"));
+        return StreamSupport.stream(podSpec.path("volumes").spliterator(), false)
+                .filter(v -> v.path("name").asText().equals(mounted))
+                .map(v -> v.path("secret").path("secretName").asText()).findFirst().orElseThrow();
+    }
+
+    private static java.security.cert.X509Certificate x509(String base64Pem) throws Exception {
+        return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(base64Pem)));
     }
 
     /** Each bad value must fail `helm template` with a message naming the field; a good one must pass. */
@@ -179,6 +305,8 @@ class HelmChartTest {
         "--set-json,   'watchNamespaces=[\"Team_A\"]', /watchNamespaces/0",
         "--set,        resources.limits.memory=lots,  /resources/limits/memory",
         "--set,        metrics.serviceMonitor.interval=often, /metrics/serviceMonitor/interval",
+        "--set,        webhook.updateFailurePolicy=Sometimes, /webhook/updateFailurePolicy",
+        "--set,        webhook.timeoutSeconds=60,     /webhook/timeoutSeconds",
     })
     void valuesSchemaRejectsBadValues(String flag, String assignment, String expectedInMessage) {
         Processes.Result r = helm.run("template", "pbtnas", RepoPaths.chart().toString(), flag, assignment);
