@@ -18,12 +18,23 @@ public record VersionPins(String kubernetesVersion, String etcdVersion) {
 
   /** The pins packaged into this jar from test-env/versions.env at build time. */
   public static VersionPins packaged() {
+    return parse(packagedText());
+  }
+
+  /** Another release pinned in the packaged versions.env (e.g. KUEUE_VERSION), checked like the others. */
+  public static String packagedValue(String key) {
+    String value = entries(packagedText()).get(key);
+    requireVersion(key, value);
+    return value;
+  }
+
+  private static String packagedText() {
     try (InputStream in = VersionPins.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("classpath resource " + RESOURCE
             + " is missing: pbtnas-testkit must be built with test-env/versions.env next to it");
       }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + RESOURCE, e);
     }
@@ -31,6 +42,11 @@ public record VersionPins(String kubernetesVersion, String etcdVersion) {
 
   /** Parses shell-style KEY=VALUE lines; '#' starts a comment line. */
   public static VersionPins parse(String text) {
+    Map<String, String> values = entries(text);
+    return new VersionPins(values.get("KUBERNETES_VERSION"), values.get("ETCD_VERSION"));
+  }
+
+  static Map<String, String> entries(String text) {
     Map<String, String> values = new LinkedHashMap<>();
     for (String raw : text.split("\\R")) {
       String line = raw.strip();
@@ -43,7 +59,7 @@ public record VersionPins(String kubernetesVersion, String etcdVersion) {
       }
       values.put(line.substring(0, eq).strip(), unquote(line.substring(eq + 1).strip()));
     }
-    return new VersionPins(values.get("KUBERNETES_VERSION"), values.get("ETCD_VERSION"));
+    return values;
   }
 
   private static String unquote(String v) {
