@@ -117,9 +117,34 @@ public final class TestKueue implements AutoCloseable {
    */
   public void createManagedNamespace(String name) {
     createNamespace(name, Map.of(KueueSettings.MANAGED_LABEL, KueueSettings.MANAGED_VALUE));
+    awaitManaged(name);
+  }
+
+  /** Labels an existing namespace so Kueue manages it, and returns once Kueue's cache has it (see above). */
+  public void manageNamespace(String name) {
+    admin.namespaces().withName(name).edit(n -> {
+      n.getMetadata().getLabels().put(KueueSettings.MANAGED_LABEL, KueueSettings.MANAGED_VALUE);
+      return n;
+    });
+    awaitManaged(name);
+  }
+
+  /** Removes the label {@link #manageNamespace} added: Kueue leaves the namespace's new pods alone again. */
+  public void unmanageNamespace(String name) {
+    admin.namespaces().withName(name).edit(n -> {
+      n.getMetadata().getLabels().remove(KueueSettings.MANAGED_LABEL);
+      return n;
+    });
+  }
+
+  private void awaitManaged(String name) {
     Pod probe = new PodBuilder().withNewMetadata().withName("kueue-probe").withNamespace(name)
         .addToLabels(QUEUE_LABEL, "probe").endMetadata()
-        .withNewSpec().addNewContainer().withName("c").withImage("probe").endContainer().endSpec().build();
+        // restricted-compliant, so a namespace enforcing that Pod Security level admits the dry run
+        .withNewSpec().withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(65534L).withNewSeccompProfile()
+        .withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+        .addNewContainer().withName("c").withImage("probe").withNewSecurityContext().withAllowPrivilegeEscalation(false)
+        .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext().endContainer().endSpec().build();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
