@@ -36,14 +36,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The operator the chart installed, under a real Kueue (built from source, running on this machine
  * against the node's API server) on the real node, which advertises {@code nvidia.com/gpu: 4}: a
- * ClusterQueue of 2 GPUs holds a 4-member search to 2 admitted pods, and a member Kueue preempts for
- * a higher-priority pod is a disruption that leaves the result as an unpreempted run's.
+ * ClusterQueue of 2 GPUs holds a 4-member search to 2 admitted pods, a member Kueue preempts for a
+ * higher-priority pod is a disruption that leaves the result as an unpreempted run's, a search without
+ * the queue label is left alone, and one deleted while its pods are gated goes.
  */
 @WithRealNode
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KueueOnNodeTest {
     static final String NS = E2eScenario.NAMESPACE;
     static final String QUEUE = "pbtnas-gpus";
+    static final String NO_GPUS = "pbtnas-no-gpus";
     static final String FINALIZER = "kueue.x-k8s.io/managed";
     static final String GATE = "kueue.x-k8s.io/admission";
     private static TestKueue kueue;
@@ -82,6 +84,18 @@ class KueueOnNodeTest {
         GenericKubernetesResource lq = TestKueue.kueue("LocalQueue", QUEUE, Map.of("clusterQueue", QUEUE));
         lq.getMetadata().setNamespace(NS);
         admin.resource(lq).serverSideApply();
+        // a queue that never has a GPU: its pods stay gated
+        admin.resource(TestKueue.kueue("ClusterQueue", NO_GPUS, Map.of(
+                "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", NS)),
+                "resourceGroups", List.of(Map.of(
+                        "coveredResources", List.of("cpu", "memory", "nvidia.com/gpu"),
+                        "flavors", List.of(Map.of("name", QUEUE, "resources", List.of(
+                                Map.of("name", "cpu", "nominalQuota", "16"),
+                                Map.of("name", "memory", "nominalQuota", "64Gi"),
+                                Map.of("name", "nvidia.com/gpu", "nominalQuota", "0"))))))))).serverSideApply();
+        GenericKubernetesResource none = TestKueue.kueue("LocalQueue", NO_GPUS, Map.of("clusterQueue", NO_GPUS));
+        none.getMetadata().setNamespace(NS);
+        admin.resource(none).serverSideApply();
         admin.resource(new GenericKubernetesResourceBuilder().withApiVersion(TestKueue.API_VERSION)
                 .withKind("WorkloadPriorityClass").withNewMetadata().withName("pbtnas-test-high").endMetadata()
                 .addToAdditionalProperties("value", 1000).build()).serverSideApply();
@@ -94,7 +108,7 @@ class KueueOnNodeTest {
             return;
         }
         try {
-            for (String s : List.of("kueue-quota", "kueue-preempt")) {
+            for (String s : List.of("kueue-quota", "kueue-preempt", "kueue-plain", "kueue-held")) {
                 admin.genericKubernetesResources(SearchOnNodeTest.API, "PbtNasSearch").withName(s).delete();
             }
             admin.pods().withName("kueue-preemptor").delete();
@@ -264,6 +278,76 @@ class KueueOnNodeTest {
                     + outcome(status) + "\n  unpreempted " + outcome(unpreempted));
             assertEquals(outcome(unpreempted), outcome(status), "preemption changed the search's result");
             c.genericKubernetesResources(SearchOnNodeTest.API, "PbtNasSearch").withName(name).delete();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aSearchWithoutTheQueueLabelInTheManagedNamespaceIsNeverGated(RealNode node) throws Exception {
+        setUp(node);
+        String name = "kueue-plain";
+        try (KubernetesClient c = node.newClient(NS); PodRecorder pods = PodRecorder.ofSearch(c, NS, name)) {
+            JsonNode manifest = search(name);
+            ((ObjectNode) manifest.path("metadata")).remove("labels");
+            ((ObjectNode) manifest.path("spec")).put("strategy", "random").put("population", 2).put("generations", 1);
+            DisruptionOnNodeTest.applyFresh(c, manifest);
+            JsonNode status = (JsonNode) runToEnd(c, name, () -> { })[0];
+            assertEquals("Complete", status.path("phase").asText(), status::toPrettyString);
+            assertEquals(null, condition(status, "Queued"), status.toPrettyString());
+            assertTrue(pods.versions().stream().noneMatch(v -> gated(v.pod())), "Kueue gated a pod of an unlabelled search");
+            assertTrue(pods.versions().stream().noneMatch(v -> v.pod().getMetadata().getFinalizers().contains(FINALIZER)),
+                    "Kueue took a pod of an unlabelled search");
+            c.genericKubernetesResources(SearchOnNodeTest.API, "PbtNasSearch").withName(name).delete();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aSearchDeletedWhileItsPodsAreGatedIsGoneWithoutItsCleanupGivingUp(RealNode node) throws Exception {
+        setUp(node);
+        String name = "kueue-held";
+        try (KubernetesClient c = node.newClient(NS)) {
+            JsonNode manifest = search(name);
+            ((ObjectNode) manifest.path("metadata").path("labels")).put(TestKueue.QUEUE_LABEL, NO_GPUS);
+            DisruptionOnNodeTest.applyFresh(c, manifest);
+            JsonNode[] last = new JsonNode[1];
+            try {
+                // within a minute: well before the operator's periodic reconcile (2 min) would notice them
+                SearchOnNodeTest.waitFor(Duration.ofMinutes(1), () -> {
+                    last[0] = SearchOnNodeTest.status(c, name);
+                    JsonNode q = condition(last[0], "Queued");
+                    return q != null && q.path("message").asText().startsWith("4 member pods wait");
+                }, "4 member pods queued");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; status " + last[0] + "; pods " + c.pods()
+                        .withLabel("pbtnas.io/search", name).list().getItems().stream().map(p -> p.getMetadata().getName()
+                                + " gates=" + p.getSpec().getSchedulingGates() + " phase=" + p.getStatus().getPhase()).toList()
+                        + "; events " + c.v1().events().list().getItems().stream().filter(ev -> ev.getInvolvedObject() != null
+                                && ev.getInvolvedObject().getName().startsWith(name))
+                                .map(ev -> ev.getReason() + ": " + ev.getMessage()).toList()
+                        + "; operator log " + operatorLogTail(), e);
+            }
+            long t0 = System.nanoTime();
+            c.genericKubernetesResources(SearchOnNodeTest.API, "PbtNasSearch").withName(name).delete();
+            SearchOnNodeTest.waitFor(Duration.ofMinutes(5), () -> c.genericKubernetesResources(SearchOnNodeTest.API,
+                    "PbtNasSearch").withName(name).get() == null, "the deleted search to go");
+            System.out.println("[kueue-on-node] a search with 4 gated pods deleted in "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+            assertTrue(c.pods().withLabel("pbtnas.io/search", name).list().getItems().isEmpty());
+            // gone because its cleanup finished, not because the operator's cleanup-timeout let it go
+            assertTrue(c.v1().events().list().getItems().stream().noneMatch(e -> "CleanupIncomplete".equals(e.getReason())
+                    && e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName())), "cleanup gave up");
+        }
+    }
+
+    static String operatorLogTail() {
+        try {
+            Pod op = admin.pods().inNamespace(E2eScenario.OPERATOR_NAMESPACE).list().getItems().get(0);
+            String log = admin.pods().inNamespace(E2eScenario.OPERATOR_NAMESPACE).withName(op.getMetadata().getName())
+                    .tailingLines(40).getLog();
+            return log;
+        } catch (RuntimeException e) {
+            return "(no operator log: " + e + ")";
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.pbtnas.core.json.Json;
 import io.pbtnas.core.model.Condition;
@@ -37,27 +36,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
 class KueueQuotaTest {
-    static final String QUEUE = "gpus";
+    static final String QUEUE = KueueQueues.QUEUE;
 
-    /** A ResourceFlavor and ClusterQueue named after the namespace (cluster-scoped), and LocalQueue "gpus" in it. */
     static void queues(Harness h, int gpus) {
-        h.client.resource(TestKueue.kueue("ResourceFlavor", h.namespace, Map.of())).create();
-        h.client.resource(TestKueue.kueue("ClusterQueue", h.namespace, Map.of(
-                "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", h.namespace)),
-                "resourceGroups", List.of(Map.of(
-                        "coveredResources", List.of("cpu", "memory", "nvidia.com/gpu"),
-                        "flavors", List.of(Map.of("name", h.namespace, "resources", List.of(
-                                Map.of("name", "cpu", "nominalQuota", "64"),
-                                Map.of("name", "memory", "nominalQuota", "256Gi"),
-                                Map.of("name", "nvidia.com/gpu", "nominalQuota", Integer.toString(gpus)))))))))).create();
-        GenericKubernetesResource lq = TestKueue.kueue("LocalQueue", QUEUE, Map.of("clusterQueue", h.namespace));
-        lq.getMetadata().setNamespace(h.namespace);
-        h.client.resource(lq).create();
+        KueueQueues.create(h, gpus);
     }
 
     static void deleteQueues(Harness h) {
-        h.client.genericKubernetesResources(TestKueue.API_VERSION, "ClusterQueue").withName(h.namespace).delete();
-        h.client.genericKubernetesResources(TestKueue.API_VERSION, "ResourceFlavor").withName(h.namespace).delete();
+        KueueQueues.delete(h);
     }
 
     /** One GPU per member; {@code queued}: the search carries the queue label. */
@@ -197,6 +183,8 @@ class KueueQuotaTest {
                 h.client.resources(PbtNasSearch.class).inNamespace(h.namespace).withName("held")
                         .waitUntilCondition(s -> s == null, 60, TimeUnit.SECONDS);
                 assertTrue(h.memberPods("held").isEmpty(), "member pods left: " + h.podSummary("held"));
+                assertFalse(h.eventReasons().contains(SearchEvent.CLEANUP_INCOMPLETE), "the cleanup gave up: "
+                        + h.eventReasons());
                 assertTrue(h.seenMemberPods("held").stream().allMatch(p -> p.getStatus() == null
                         || p.getStatus().getStartTime() == null), "a gated pod was started");
             } finally {
