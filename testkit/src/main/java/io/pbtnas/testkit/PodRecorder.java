@@ -21,6 +21,11 @@ public final class PodRecorder implements AutoCloseable {
 
     private final Map<String, Pod> lastSeen = new ConcurrentHashMap<>();
     private final List<String> history = new CopyOnWriteArrayList<>();
+    /** Every state the watch delivered, in its order (a deletion is recorded as the pod's last state, deleted). */
+    private final List<Seen> versions = new CopyOnWriteArrayList<>();
+
+    /** One state of a pod as the watch delivered it; {@code deleted}: the pod is gone after it. */
+    public record Seen(Pod pod, boolean deleted) {}
     private final SharedIndexInformer<Pod> informer;
 
     private PodRecorder(KubernetesClient c, String namespace, String search) {
@@ -30,17 +35,20 @@ public final class PodRecorder implements AutoCloseable {
             public void onAdd(Pod pod) {
                 lastSeen.put(pod.getMetadata().getName(), pod);
                 history.add("added " + pod.getMetadata().getName());
+                versions.add(new Seen(pod, false));
             }
 
             @Override
             public void onUpdate(Pod old, Pod pod) {
                 lastSeen.put(pod.getMetadata().getName(), pod);
+                versions.add(new Seen(pod, false));
             }
 
             @Override
             public void onDelete(Pod pod, boolean finalStateUnknown) {
                 lastSeen.put(pod.getMetadata().getName(), pod);
                 history.add("deleted " + pod.getMetadata().getName());
+                versions.add(new Seen(pod, true));
             }
         };
         this.informer = search == null ? pods.inform(handler, 0) : pods.withLabel(SEARCH, search).inform(handler, 0);
@@ -74,6 +82,15 @@ public final class PodRecorder implements AutoCloseable {
     /** The pod as last seen, also after it was deleted; null if never seen. */
     public Pod get(String name) {
         return lastSeen.get(name);
+    }
+
+    /**
+     * Every pod state the watch delivered, in order. One watch delivers a namespace's events in
+     * resourceVersion order, so replaying them gives the states the pods went through together (it may
+     * miss a short-lived state, never invent one).
+     */
+    public List<Seen> versions() {
+        return List.copyOf(versions);
     }
 
     /** "added NAME" and "deleted NAME", in the order the watch saw them. */

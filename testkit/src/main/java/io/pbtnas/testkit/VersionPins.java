@@ -46,7 +46,7 @@ public record VersionPins(String kubernetesVersion, String etcdVersion) {
     return new VersionPins(values.get("KUBERNETES_VERSION"), values.get("ETCD_VERSION"));
   }
 
-  private static Map<String, String> values(String text) {
+  static Map<String, String> values(String text) {
     Map<String, String> values = new LinkedHashMap<>();
     for (String raw : text.split("\\R")) {
       String line = raw.strip();

@@ -30,8 +30,9 @@ public record Condition(
             + "good, or the search failed); Complete (True once every generation is trained; status.best is "
             + "then final); Failed (True once the search failed; status.message says why); Paused (True while "
             + "an edit left the spec invalid: no pod is created or deleted until it is fixed); Stuck (True "
-            + "while a member pod waits for something only a person can fix; names up to five pods); Suspended "
-            + "(True while spec.suspend is; False once a suspended search resumed); PodCreationFailed (True "
+            + "while a member pod waits for something only a person can fix; names up to five pods); Queued "
+            + "(True while member pods wait for Kueue's admission; names the LocalQueue and how many pods "
+            + "wait); Suspended (True while spec.suspend is; False once a suspended search resumed); PodCreationFailed (True "
             + "while the API server refuses one of the search's pods); Cleanup (On a deleted search: what its "
             + "finalizer waits for); Exported (True once best/, history.json and report.html are on the "
             + "volume).";
@@ -42,7 +43,7 @@ public record Condition(
             + "PopulationChanged, ScheduleChanged; Complete: Complete, InProgress, SearchFailed, InvalidSpec, "
             + "PopulationChanged, ScheduleChanged; Failed: SearchFailed, NotFailed; Paused: InvalidSpec; "
             + "Stuck: NoStuckPods, Unschedulable, ErrImagePull, ImagePullBackOff, CreateContainerConfigError, "
-            + "InvalidImageName; Suspended: Suspended, Resumed; PodCreationFailed: QuotaExceeded, "
+            + "InvalidImageName; Queued: WaitingForAdmission, Admitted; Suspended: Suspended, Resumed; PodCreationFailed: QuotaExceeded, "
             + "AdmissionDenied, Invalid, Forbidden, ApiError; Cleanup: Waiting, Blocked; Exported: "
             + "NotComplete, Exporting, Exported, ExportFailed.";
 

@@ -26,6 +26,8 @@ public enum ConditionType {
     STUCK("Stuck", "True while a member pod waits for something only a person can fix; names up to five pods.",
             NO_STUCK_PODS, UNSCHEDULABLE, ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, CREATE_CONTAINER_CONFIG_ERROR,
             INVALID_IMAGE_NAME),
+    QUEUED("Queued", "True while member pods wait for Kueue's admission; names the LocalQueue and how many pods wait.",
+            WAITING_FOR_ADMISSION, ADMITTED),
     SUSPENDED("Suspended", "True while spec.suspend is; False once a suspended search resumed.", Reason.SUSPENDED,
             RESUMED),
     POD_CREATION_FAILED("PodCreationFailed", "True while the API server refuses one of the search's pods.",

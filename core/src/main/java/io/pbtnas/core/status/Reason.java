@@ -29,6 +29,8 @@ public enum Reason {
     INVALID("Invalid", "the API server found a pod invalid (HTTP 422); retried with backoff"),
     FORBIDDEN("Forbidden", "the API server forbade a pod (HTTP 403); retried with backoff"),
     API_ERROR("ApiError", "another API error; retried with backoff"),
+    WAITING_FOR_ADMISSION("WaitingForAdmission", "member pods wait for Kueue to admit them (its scheduling gate)"),
+    ADMITTED("Admitted", "no member pod waits for Kueue's admission any more"),
     WAITING("Waiting", "the finalizer waits for pods to stop or for the cleaner pod"),
     BLOCKED("Blocked", "the cleaner pod cannot run or is stuck"),
     NOT_COMPLETE("NotComplete", "the search is not complete yet"),

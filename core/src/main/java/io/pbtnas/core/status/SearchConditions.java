@@ -105,6 +105,23 @@ public final class SearchConditions {
     }
 
     /**
+     * Condition Queued: True while {@code waiting} member pods wait for Kueue's admission in
+     * {@code localQueue} (null: the namespace's default LocalQueue); False once none waits; absent on a
+     * search never queued. Waiting for quota is not being stuck (condition Stuck leaves these pods out).
+     */
+    public SearchConditions queued(String localQueue, int waiting) {
+        String queue = localQueue == null ? "the namespace's default LocalQueue" : "LocalQueue " + localQueue;
+        if (waiting > 0) {
+            return set(ConditionType.QUEUED, true, Reason.WAITING_FOR_ADMISSION, waiting
+                    + (waiting == 1 ? " member pod waits" : " member pods wait") + " for admission in " + queue);
+        }
+        if (previous != null && previous.condition(ConditionType.QUEUED.code()).isPresent()) {
+            return set(ConditionType.QUEUED, false, Reason.ADMITTED, "no member pod waits for admission in " + queue);
+        }
+        return remove(ConditionType.QUEUED);
+    }
+
+    /**
      * Condition Suspended: present while spec.suspend holds a search that is not finished, and after a
      * resume (so `kubectl get` shows it ended); absent on a search never suspended.
      */

@@ -85,6 +85,22 @@ class SearchConditionsTest {
     }
 
     @Test
+    void queuedNamesTheLocalQueueAndCountIsAbsentUntilQueuedAndFalseOnceAdmitted() {
+        assertTrue(SearchConditions.fresh(null).queued("team-a", 0).build(1L, T0).isEmpty(), "never queued: absent");
+        SearchStatus queued = SearchConditions.fresh(null).queued("team-a", 2).applyTo(SearchStatus.EMPTY, 1L, T0);
+        Condition c = queued.condition("Queued").orElseThrow();
+        assertEquals(ConditionStatus.TRUE, c.status());
+        assertEquals("WaitingForAdmission", c.reason());
+        assertEquals("2 member pods wait for admission in LocalQueue team-a", c.message());
+        Condition admitted = SearchConditions.fresh(queued).queued("team-a", 0).build(1L, T1).get(0);
+        assertEquals(ConditionStatus.FALSE, admitted.status());
+        assertEquals("Admitted", admitted.reason());
+        assertEquals(T1.toString(), admitted.lastTransitionTime());
+        assertEquals("1 member pod waits for admission in the namespace's default LocalQueue",
+                SearchConditions.fresh(null).queued(null, 1).build(1L, T0).get(0).message());
+    }
+
+    @Test
     void suspendedIsAbsentOnASearchNeverSuspendedAndFalseAfterAResume() {
         assertTrue(SearchConditions.fresh(null).suspended(false, Phase.TRAINING).build(1L, T0).isEmpty());
         SearchStatus suspended = SearchConditions.fresh(null).suspended(true, Phase.TRAINING)

@@ -1,5 +1,6 @@
 package io.pbtnas.operator.apply;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -11,6 +12,9 @@ import io.pbtnas.operator.plan.CleanupPlan;
 import io.pbtnas.operator.plan.FailureReports;
 import io.pbtnas.operator.plan.RefusalPlan;
 import io.pbtnas.operator.plan.SearchPlan;
+import io.pbtnas.operator.pods.KueueLabels;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * The only writer: carries out a plan, in the plan's order (pods, ConfigMaps, events, then the status
@@ -22,6 +26,9 @@ public final class PlanApplier {
     private final ConfigMapWriter configMaps;
     private final EventWriter events;
     private final SearchMetrics metrics;
+
+    /** How soon a search whose new pods came back gated by Kueue is reconciled again. */
+    static final Duration QUEUED_RECHECK = Duration.ofSeconds(1);
 
     public PlanApplier(KubernetesClient client, SearchMetrics metrics) {
         this.pods = new PodWriter(client, metrics);
@@ -39,7 +46,7 @@ public final class PlanApplier {
             pods.annotate(report.pod(), FailureReports.REPORTED, "true");
         }
         plan.delete().forEach(pods::delete);
-        pods.createAll(context, plan.create());
+        List<Pod> created = pods.createAll(context, plan.create());
         plan.export().ifPresent(start -> {
             configMaps.create(start.input());
             pods.create(context, start.pod());
@@ -52,8 +59,14 @@ public final class PlanApplier {
         metrics.observe(ns, name, next.generation() == null ? 0 : next.generation(),
                 next.best() == null ? null : next.best().score());
         UpdateControl<PbtNasSearch> control = StatusPatch.control(search, next);
-        if (plan.requeue() != null) {
-            control.rescheduleAfter(plan.requeue().toMillis());
+        Duration requeue = plan.requeue();
+        if (created.stream().anyMatch(KueueLabels::waitsForAdmission)) {
+            // Our own creates trigger no reconcile (JOSDK filters them), and Kueue's gate came with the
+            // create: look again soon, so condition Queued and its event follow the pods just created.
+            requeue = requeue == null || requeue.compareTo(QUEUED_RECHECK) > 0 ? QUEUED_RECHECK : requeue;
+        }
+        if (requeue != null) {
+            control.rescheduleAfter(requeue.toMillis());
         }
         return control;
     }

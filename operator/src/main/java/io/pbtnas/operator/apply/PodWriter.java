@@ -40,13 +40,12 @@ final class PodWriter {
      * after another: the turnaround between generations is then not N sequential round trips.
      * The pods created before a refusal stay: the next reconcile sees them and creates only the rest.
      */
-    void createAll(Context<PbtNasSearch> context, List<Pod> pods) {
+    List<Pod> createAll(Context<PbtNasSearch> context, List<Pod> pods) {
         if (pods.size() <= 1) {
-            pods.forEach(pod -> create(context, pod));
-            return;
+            return pods.stream().map(pod -> create(context, pod)).filter(java.util.Objects::nonNull).toList();
         }
-        List<CompletableFuture<Void>> writes = pods.stream()
-                .map(pod -> CompletableFuture.runAsync(() -> create(context, pod), WRITERS)).toList();
+        List<CompletableFuture<Pod>> writes = pods.stream()
+                .map(pod -> CompletableFuture.supplyAsync(() -> create(context, pod), WRITERS)).toList();
         try {
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
@@ -55,19 +54,25 @@ final class PodWriter {
             }
             throw e;
         }
+        return writes.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
     }
 
-    /** Creates one pod; a refusal (quota, an invalid pod, a webhook) is thrown as {@link PodCreationError}. */
-    void create(Context<PbtNasSearch> context, Pod pod) {
+    /**
+     * Creates one pod and returns it as the API server stored it (admission webhooks applied; null when it
+     * existed already); a refusal (quota, an invalid pod, a webhook) is thrown as {@link PodCreationError}.
+     */
+    Pod create(Context<PbtNasSearch> context, Pod pod) {
         try {
-            context.resourceOperations().create(pod);
+            Pod created = context.resourceOperations().create(pod);
             var labels = pod.getMetadata().getLabels();
             metrics.podStarted(pod.getMetadata().getNamespace(), labels.get(PodLabels.SEARCH));
             LOG.debugf("created pod %s", pod.getMetadata().getName());
+            return created;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) { // 409: created before a restart, or the cache lagged; both fine
                 throw new PodCreationError(pod.getMetadata().getName(), e);
             }
+            return null;
         }
     }
 

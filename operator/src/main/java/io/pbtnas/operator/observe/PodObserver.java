@@ -102,9 +102,13 @@ public final class PodObserver {
     static final java.util.Set<String> DISRUPTED_REASONS = java.util.Set.of("Evicted", "Preempting", "NodeLost",
             "Terminated", "Shutdown", "NodeShutdown");
 
+    /** The condition Kueue sets (True, reason e.g. WorkloadEvicted) on a pod it stops before deleting it. */
+    static final String KUEUE_STOPPED = "TerminationTarget";
+
     /**
-     * Why the pod was stopped from outside (an eviction, a preemption, node loss or shutdown), from its
-     * DisruptionTarget condition or its status reason; empty when it was not.
+     * Why the pod was stopped from outside (an eviction, a preemption by the scheduler or Kueue, node loss
+     * or shutdown), from its DisruptionTarget or Kueue's TerminationTarget condition or its status reason;
+     * empty when it was not.
      */
     static Optional<String> disruption(Pod pod) {
         var status = pod.getStatus();
@@ -115,6 +119,16 @@ public final class PodObserver {
             for (var c : status.getConditions()) {
                 if ("DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus())) {
                     return Optional.of("was disrupted (" + (c.getReason() == null ? "DisruptionTarget" : c.getReason())
+                            + (c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + abbreviate(c.getMessage()))
+                            + ")");
+                }
+            }
+        }
+        if (status.getConditions() != null) {
+            for (var c : status.getConditions()) {
+                // Kueue's pod integration marks a pod it evicts or preempts so, then deletes it (pod_controller Stop)
+                if (KUEUE_STOPPED.equals(c.getType()) && "True".equals(c.getStatus())) {
+                    return Optional.of("was stopped by Kueue (" + (c.getReason() == null ? KUEUE_STOPPED : c.getReason())
                             + (c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + abbreviate(c.getMessage()))
                             + ")");
                 }
@@ -151,6 +165,16 @@ public final class PodObserver {
         out.sort(Comparator.comparingInt(StuckPod::generation).thenComparingInt(StuckPod::member)
                 .thenComparingInt(StuckPod::attempt));
         return out;
+    }
+
+    /**
+     * Member pods Kueue holds for admission (its scheduling gate): waiting for quota, which frees on its
+     * own, so they are queued, never stuck (a gated pod's PodScheduled=False reason is SchedulingGated,
+     * not Unschedulable, and it has no containers yet).
+     */
+    public static int queued(List<Pod> pods) {
+        return (int) pods.stream().filter(p -> !isTerminal(p) && p.getMetadata().getDeletionTimestamp() == null
+                && key(p).isPresent() && io.pbtnas.operator.pods.KueueLabels.waitsForAdmission(p)).count();
     }
 
     /** {reason, message} of a stuck pod: the scheduler's verdict first, then each container in start order. */

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The events for what changed between two statuses: generations, replacements, completion, export, stuck pods. Pure. */
+/** The events for what changed between two statuses: generations, replacements, completion, export, stuck and queued pods. Pure. */
 public final class Announcements {
     private Announcements() {
     }
@@ -20,7 +20,24 @@ public final class Announcements {
         Transitions.exported(old, next).ifPresent(m -> out.add(SearchEvent.normal(SearchEvent.BEST_EXPORTED, m)));
         Transitions.exportFailed(old, next).ifPresent(m -> out.add(SearchEvent.warning(SearchEvent.EXPORT_FAILED, m)));
         stuck(old, next).ifPresent(out::add);
+        queued(old, next).ifPresent(out::add);
         return out;
+    }
+
+    /** Normal events when member pods start waiting for Kueue's admission (Queued turns True) and stop (False). */
+    private static java.util.Optional<SearchEvent> queued(SearchStatus old, SearchStatus next) {
+        String type = ConditionType.QUEUED.code();
+        boolean was = old != null && old.condition(type).map(c -> c.isTrue()).orElse(false);
+        var now = next.condition(type);
+        boolean is = now.map(c -> c.isTrue()).orElse(false);
+        if (is && !was) {
+            return java.util.Optional.of(SearchEvent.normal(SearchEvent.QUEUED, now.get().message()));
+        }
+        if (was && !is) {
+            return java.util.Optional.of(SearchEvent.normal(SearchEvent.ADMITTED,
+                    now.map(c -> c.message()).orElse("no member pod waits for admission")));
+        }
+        return java.util.Optional.empty();
     }
 
     /** A Warning each time the set of stuck pods (the Stuck message) changes to a new non-empty one. */

@@ -13,6 +13,10 @@ public record SearchEvent(boolean warning, String reason, String message) {
     public static final String POD_DISRUPTED = "PodDisrupted";
     /** A member pod is pending for a reason someone must fix (condition Stuck names it). */
     public static final String POD_STUCK = "PodStuck";
+    /** Member pods began waiting for Kueue's admission (condition Queued says how many, where). */
+    public static final String QUEUED = "Queued";
+    /** No member pod waits for Kueue's admission any more. */
+    public static final String ADMITTED = "Admitted";
     public static final String SEARCH_COMPLETED = "SearchCompleted";
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String POD_CREATION_FAILED = "PodCreationFailed";

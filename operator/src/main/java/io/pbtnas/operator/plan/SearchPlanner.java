@@ -12,8 +12,10 @@ import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.operator.config.Backoff;
 import io.pbtnas.operator.config.OperatorConfig;
 import io.pbtnas.operator.observe.ObservedSearch;
+import io.pbtnas.operator.observe.PodObserver;
 import io.pbtnas.operator.pods.ExportInput;
 import io.pbtnas.operator.pods.ExportPods;
+import io.pbtnas.operator.pods.KueueLabels;
 import io.pbtnas.operator.pods.MemberPods;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,24 +59,31 @@ public final class SearchPlanner {
                         exportPods.build(search, seen.spec(), export.create().getAsInt())))
                 : Optional.empty();
         SearchStatus next = finish(decision.status(), seen.status(), seen.observedGeneration(), now, export.fact(),
-                seen.stuck(), seen.spec().suspended());
+                seen.stuck(), seen.spec().suspended(), KueueLabels.queue(search).orElse(null),
+                PodObserver.queued(seen.memberPods()));
         return new SearchPlan(FailureReports.of(seen.memberPods()), delete, create, start, export.succeeded(),
                 Announcements.of(seen.status(), next), next, earliest(pods.retryIn(), export.retryIn()));
     }
 
     /**
      * The engine's status as the API gets it: every condition stamped (observedGeneration, transition
-     * time), and the operator's facts added: Failed, Exported ({@code export}; null leaves it out), Stuck
-     * and Suspended.
+     * time), and the operator's facts added: Failed, Exported ({@code export}; null leaves it out), Stuck,
+     * Queued and Suspended.
      */
     static SearchStatus finish(SearchStatus engine, SearchStatus persisted, long observedGeneration, Instant now,
             ExportDecision.Fact export, List<StuckPod> stuck, boolean suspended) {
+        return finish(engine, persisted, observedGeneration, now, export, stuck, suspended, null, 0);
+    }
+
+    /** As above, with Queued: {@code queued} member pods wait for Kueue's admission in {@code localQueue}. */
+    static SearchStatus finish(SearchStatus engine, SearchStatus persisted, long observedGeneration, Instant now,
+            ExportDecision.Fact export, List<StuckPod> stuck, boolean suspended, String localQueue, int queued) {
         SearchConditions conditions = SearchConditions.restamping(engine, persisted)
                 .failed(engine.phase(), engine.message());
         if (export != null) {
             conditions.exported(export.reason(), export.message());
         }
-        return conditions.stuck(stuck).suspended(suspended, engine.phase())
+        return conditions.stuck(stuck).queued(localQueue, queued).suspended(suspended, engine.phase())
                 .applyTo(engine, observedGeneration, now).withObservedGeneration(observedGeneration);
     }
 

@@ -66,6 +66,8 @@ public final class MemberPods {
                 .editMetadata()
                     // kubectl logs shows the trainer, not the check after it.
                     .addToAnnotations(ReservedNames.DEFAULT_CONTAINER_ANNOTATION, ContainerNames.TRAINER)
+                    // Kueue queues member pods only: export and cleanup pods use no GPU quota.
+                    .addToLabels(KueueLabels.of(search))
                 .endMetadata()
                 .editSpec()
                     .withAutomountServiceAccountToken(trainerMayCallTheApi(trainer))

@@ -9,6 +9,9 @@ import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.operator.it.Harness;
+import io.pbtnas.operator.it.KueueQueues;
+import io.pbtnas.operator.pods.KueueLabels;
+import io.pbtnas.testkit.kueue.TestKueue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +43,9 @@ class ScheduleBenchmark {
     @Test
     void gpuIdleShare() throws Exception {
         int gpus = Integer.getInteger("pbtnas.bench.gpus", 4);
+        // Under Kueue: a ClusterQueue of this many GPUs is the limit (the node gets one GPU per member,
+        // parallelism is the population); the idle share is then of the quota Kueue gave the search.
+        Integer kueueQuota = Integer.getInteger("pbtnas.bench.kueueQuota");
         int population = Integer.getInteger("pbtnas.bench.population", 8);
         int generations = Integer.getInteger("pbtnas.bench.generations", 10);
         int positions = Integer.getInteger("pbtnas.bench.positions", 6);
@@ -64,7 +70,11 @@ class ScheduleBenchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "GPU idle share, synchronous vs asynchronous");
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("gpus", gpus);
+        settings.put("gpus", kueueQuota == null ? gpus : kueueQuota);
+        if (kueueQuota != null) {
+            settings.put("kueueQuota", kueueQuota);
+            settings.put("parallelism", population);
+        }
         settings.put("population", population);
         settings.put("generations", generations);
         settings.put("positions", positions);
@@ -85,7 +95,7 @@ class ScheduleBenchmark {
         BenchCluster.installCrd();
         try (BenchOperator operator = new BenchOperator()) {
             for (String schedule : schedules) {
-                runs.add(runOne(schedule.trim(), gpus, population, generations, positions, seed, args));
+                runs.add(runOne(schedule.trim(), gpus, population, generations, positions, seed, args, kueueQuota));
                 result.put("environment", BenchReport.environment());
                 BenchReport.write("schedule-raw", result, "Raw results of ScheduleBenchmark; "
                         + "benchmarks/schedule/summarize.py turns them into summary.md and timeline.svg.\n");
@@ -97,9 +107,14 @@ class ScheduleBenchmark {
     }
 
     private Map<String, Object> runOne(String schedule, int gpus, int population, int generations, int positions,
-            int seed, String args) throws Exception {
+            int seed, String args, Integer kueueQuota) throws Exception {
         String name = "sched-" + schedule.substring(0, 5);
-        try (Harness h = new Harness(name, gpus); GpuTimeline timeline = new GpuTimeline(h.client, h.namespace)) {
+        boolean queued = kueueQuota != null;
+        try (Harness h = queued ? new Harness(name, population, TestKueue.shared()) : new Harness(name, gpus);
+             GpuTimeline timeline = new GpuTimeline(h.client, h.namespace)) {
+            if (queued) {
+                KueueQueues.create(h, kueueQuota);
+            }
             StringBuilder genes = new StringBuilder();
             for (int i = 0; i < positions; i++) {
                 genes.append("      - {name: cell").append(i).append(", options: ")
@@ -108,7 +123,7 @@ class ScheduleBenchmark {
             String yaml = """
                     apiVersion: pbtnas.io/v1alpha1
                     kind: PbtNasSearch
-                    metadata: {name: %s}
+                    metadata: {name: %s%s}
                     spec:
                       population: %d
                       generations: %d
@@ -125,7 +140,8 @@ class ScheduleBenchmark {
                         args: %s
                         resources: {limits: {nvidia.com/gpu: "1"}}
                       storage: {persistentVolumeClaim: {claimName: %s}}
-                    """.formatted(name, population, generations, gpus, seed, schedule, genes, args, Harness.CLAIM);
+                    """.formatted(name, queued ? ", labels: {" + KueueLabels.QUEUE_NAME + ": " + KueueQueues.QUEUE + "}" : "",
+                    population, generations, queued ? population : gpus, seed, schedule, genes, args, Harness.CLAIM);
             long created = System.nanoTime();
             h.create(yaml);
             PbtNasSearch done = h.awaitPhase(name, Phase.COMPLETE, Duration.ofMinutes(30));
@@ -146,6 +162,9 @@ class ScheduleBenchmark {
             r.put("verdicts", verdicts);
             assertTrue(timeline.allTerminal(population * generations), schedule + ": every member pod ended");
             System.out.printf("[bench] %s: complete, best %s, verdicts %s%n", schedule, status.best().score(), verdicts);
+            if (queued) {
+                KueueQueues.delete(h);
+            }
             return r;
         }
     }

@@ -12,6 +12,7 @@ import io.pbtnas.operator.testing.ContractTrainer;
 import io.pbtnas.testkit.PodRecorder;
 import io.pbtnas.testkit.StatusRecorder;
 import io.pbtnas.testkit.TestApiServer;
+import io.pbtnas.testkit.kueue.TestKueue;
 import io.pbtnas.testkit.kubelet.Launcher;
 import io.pbtnas.testkit.kubelet.Launchers;
 import io.pbtnas.testkit.kubelet.TestKubelet;
@@ -46,10 +47,19 @@ public final class Harness implements AutoCloseable {
 
     /** As {@link #Harness(String)}, with a node of {@code gpus} {@code nvidia.com/gpu}. */
     public Harness(String testName, int gpus) throws Exception {
+        this(testName, gpus, null);
+    }
+
+    /** As {@link #Harness(String, int)}, in a namespace {@code kueue} manages (null: a plain one). */
+    public Harness(String testName, int gpus, TestKueue kueue) throws Exception {
         this.namespace = "t-" + testName + "-" + UUID.randomUUID().toString().substring(0, 6);
         this.client = TestApiServer.shared().newClient(namespace);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-                .create();
+        if (kueue != null) {
+            kueue.createManagedNamespace(namespace);
+        } else {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                    .build()).create();
+        }
         this.root = Files.createTempDirectory("pbtnas-operator-it-");
         this.pods = PodRecorder.ofNamespace(client, namespace);
         String cp = classpath();
@@ -153,6 +163,11 @@ public final class Harness implements AutoCloseable {
     /** The pod as last seen, also after it was deleted; null if never seen. */
     public Pod lastSeen(String name) {
         return pods.get(name);
+    }
+
+    /** Every pod state the namespace's watch delivered, in order (see {@link PodRecorder#versions()}). */
+    public List<PodRecorder.Seen> podVersions() {
+        return pods.versions();
     }
 
     /** "added NAME" and "deleted NAME", in the order the watch saw them. */

@@ -97,6 +97,37 @@ class PodObserverTest {
     }
 
     @Test
+    void aPodKueueEvictedIsADisruptionNamingKueue() {
+        // Kueue's pod integration sets TerminationTarget (reason WorkloadEvicted) on a pod it preempts, then deletes it.
+        Pod preempted = withCondition(pod(1, 0, 0, "Running", ContainerNames.TRAINER, 0, null), "TerminationTarget",
+                "WorkloadEvicted", "Preempted to accommodate a workload (UID: 1) due to prioritization in the ClusterQueue");
+        preempted.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        MemberResult r = PodObserver.results(List.of(preempted)).get(0);
+        assertEquals(Outcome.DISRUPTED, r.outcome());
+        assertTrue(r.message().contains("stopped by Kueue (WorkloadEvicted: Preempted"), r.message());
+        Pod killed = withCondition(pod(1, 0, 0, "Failed", ContainerNames.TRAINER, 137, null), "TerminationTarget",
+                "WorkloadEvicted", "Preempted");
+        assertEquals(Outcome.DISRUPTED, PodObserver.results(List.of(killed)).get(0).outcome());
+    }
+
+    @Test
+    void aPodKueueHoldsForAdmissionIsQueuedNotStuck() {
+        // What the API server leaves on a pod created with a scheduling gate.
+        Pod gated = new PodBuilder(pod(0, 0, 0, "Pending", ContainerNames.TRAINER, 0, null))
+                .editSpec().addNewSchedulingGate().withName(io.pbtnas.operator.pods.KueueLabels.ADMISSION_GATE)
+                .endSchedulingGate().endSpec()
+                .editStatus().withContainerStatuses().addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("SchedulingGated").withMessage("Scheduling is blocked due to non-empty scheduling gates")
+                .endCondition().endStatus().build();
+        Pod admitted = new PodBuilder(gated).editMetadata().withName("s-m1-g0-a0")
+                .withLabels(PodLabels.member("s", 1, 0, 0)).endMetadata().editSpec().withSchedulingGates().endSpec().build();
+        Pod export = new PodBuilder(gated).editMetadata().withLabels(PodLabels.export("s", 0)).endMetadata().build();
+        assertEquals(1, PodObserver.queued(List.of(gated, admitted, export)), "only the gated member pod");
+        assertTrue(PodObserver.stuck(List.of(gated)).isEmpty(), "waiting for quota is not stuck");
+        assertTrue(PodObserver.results(List.of(gated)).isEmpty());
+    }
+
+    @Test
     void podsTheKubeletOrNodeControllerEndedByReasonAreDisruptions() {
         for (String reason : List.of("Evicted", "Preempting", "NodeLost", "Terminated")) {
             Pod p = pod(0, 0, 0, "Failed", ContainerNames.TRAINER, 137, null);

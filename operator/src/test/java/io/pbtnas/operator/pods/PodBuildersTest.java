@@ -62,6 +62,26 @@ public class PodBuildersTest {
     }
 
     @Test
+    void onlyMemberPodsCarryTheSearchsKueueLabels() {
+        PbtNasSearch queued = search();
+        queued.getMetadata().setLabels(Map.of(KueueLabels.QUEUE_NAME, "team-a", KueueLabels.PRIORITY_CLASS, "low",
+                "app", "not-copied"));
+        Action.Train train = new Action.Train(0, 0, 0, 0, 1, new Genome(Map.of("cell0", "skip")), null, null);
+        Map<String, String> member = new MemberPods(CONFIG).build(queued, spec(), train).getMetadata().getLabels();
+        assertEquals("team-a", member.get(KueueLabels.QUEUE_NAME));
+        assertEquals("low", member.get(KueueLabels.PRIORITY_CLASS));
+        assertNull(member.get("app"), "only the Kueue labels of the search are copied");
+        Map<String, String> export = new ExportPods(CONFIG).build(queued, spec(), 1).getMetadata().getLabels();
+        Map<String, String> cleanup = new CleanupPods(CONFIG).build(queued, spec()).getMetadata().getLabels();
+        for (Map<String, String> other : List.of(export, cleanup)) {
+            assertFalse(other.containsKey(KueueLabels.QUEUE_NAME), "export and cleanup pods need no GPU quota: " + other);
+            assertFalse(other.containsKey(KueueLabels.PRIORITY_CLASS), other.toString());
+        }
+        assertFalse(new MemberPods(CONFIG).build(search(), spec(), train).getMetadata().getLabels()
+                .containsKey(KueueLabels.QUEUE_NAME), "no label on the search: none on its pods");
+    }
+
+    @Test
     void memberPodCarriesSpecSettingsLabelsOwnerAndVolume() {
         Action.Train train = new Action.Train(3, 1, 2, 1, 2, new Genome(Map.of("cell0", "skip")),
                 "members/3/gen-0/model.safetensors", null);

@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  * processes (see {@link ContainerPreparer} for env/mount/path handling, {@link PodDirs} for where
  * volumes live) and writes their status back. Only images in its {@link ImageAllowList} run.
  *
- * <p>Scheduling respects requests: the sum over the node's non-terminated pods stays within its
+ * <p>Pods with scheduling gates wait until the gates are removed (e.g. by Kueue on admission).
+ * Scheduling respects requests: the sum over the node's non-terminated pods stays within its
  * allocatable cpu, memory, pods and {@code nvidia.com/gpu}, so GPU-limited parallelism is real.
  * Deleting a running pod SIGTERMs its process tree, SIGKILLs it after the grace period (capped by
  * {@link Builder#maxGracePeriod}), then removes the pod object, as a kubelet does.
@@ -227,6 +228,7 @@ public final class TestKubelet implements AutoCloseable {
     pods.stream()
         .filter(p -> p.getSpec().getNodeName() == null || p.getSpec().getNodeName().isEmpty())
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null && !handled.contains(p.getMetadata().getUid()))
+        .filter(p -> !isSchedulingGated(p))
         .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp())
             .thenComparing(p -> p.getMetadata().getName()))
         .forEach(this::trySchedule);
@@ -338,6 +340,14 @@ public final class TestKubelet implements AutoCloseable {
       return true;
     }
     return selector.entrySet().stream().allMatch(e -> e.getValue().equals(nodeLabels.get(e.getKey())));
+  }
+
+  /**
+   * A pod with {@code spec.schedulingGates} is not a candidate until every gate is removed, as for
+   * kube-scheduler (the API server itself sets its PodScheduled=False/SchedulingGated condition).
+   */
+  static boolean isSchedulingGated(Pod pod) {
+    return pod.getSpec().getSchedulingGates() != null && !pod.getSpec().getSchedulingGates().isEmpty();
   }
 
   private static boolean isTerminal(Pod pod) {

@@ -98,6 +98,25 @@ class TestKubeletTest {
   }
 
   @Test
+  void aGatedPodIsNeitherBoundNorStartedUntilItsGatesAreRemoved() {
+    create(new PodBuilder(pod("gated", "true")).editSpec().addNewSchedulingGate().withName("example.com/hold")
+        .endSchedulingGate().endSpec().build());
+    // created after the gated pod: once it ran, the kubelet has synced with the gated pod in its cache
+    create(pod("after", "true"));
+    await("after", p -> phase(p, "Succeeded"));
+
+    Pod held = client.pods().withName("gated").get();
+    assertNull(held.getSpec().getNodeName(), "a pod with a scheduling gate was bound");
+    assertEquals("Pending", held.getStatus().getPhase());
+    assertEquals("SchedulingGated", held.getStatus().getConditions().stream()
+        .filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElseThrow().getReason());
+
+    client.pods().withName("gated").edit(p -> new PodBuilder(p).editSpec().withSchedulingGates(List.of()).endSpec().build());
+    Pod done = await("gated", p -> phase(p, "Succeeded"));
+    assertEquals(kubelet.nodeName(), done.getSpec().getNodeName());
+  }
+
+  @Test
   void podDeletedWhileRunningHasItsProcessTreeStopped() throws Exception {
     create(new PodBuilder(pod("long", "sleep 600 & echo $! > /scratch/child; wait"))
         .editSpec().editFirstContainer()
