@@ -17,12 +17,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pbtnas.testkit.PodRecorder;
+import io.pbtnas.testkit.kueue.AdmittedTrace;
 import io.pbtnas.testkit.RealNode;
 import io.pbtnas.testkit.WithRealNode;
 import io.pbtnas.testkit.kueue.TestKueue;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -133,43 +132,9 @@ class KueueOnNodeTest {
         return manifest;
     }
 
-    static boolean gated(Pod p) {
-        return p.getSpec().getSchedulingGates() != null
-                && p.getSpec().getSchedulingGates().stream().anyMatch(g -> GATE.equals(g.getName()));
-    }
-
-    static boolean holdsQuota(Pod p) {
-        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-        return !gated(p) && !"Succeeded".equals(phase) && !"Failed".equals(phase);
-    }
-
-    /** Replays the member pods' recorded states: each change of how many are admitted and not finished. */
-    static List<String> admittedTrace(List<PodRecorder.Seen> versions) {
-        Map<String, Pod> now = new LinkedHashMap<>();
-        List<String> trace = new ArrayList<>();
-        long last = -1;
-        for (PodRecorder.Seen v : versions) {
-            if (!"member".equals(v.pod().getMetadata().getLabels().get("pbtnas.io/role"))) {
-                continue;
-            }
-            String name = v.pod().getMetadata().getName();
-            if (v.deleted()) {
-                now.remove(name);
-            } else {
-                now.put(name, v.pod());
-            }
-            long admitted = now.values().stream().filter(KueueOnNodeTest::holdsQuota).count();
-            if (admitted != last) {
-                trace.add(name + (v.deleted() ? " deleted" : gated(v.pod()) ? " gated" : " " + v.pod().getStatus().getPhase())
-                        + " -> " + admitted);
-                last = admitted;
-            }
-        }
-        return trace;
-    }
-
-    static int max(List<String> trace) {
-        return trace.stream().mapToInt(l -> Integer.parseInt(l.replaceAll(".* -> (\\d+)$", "$1"))).max().orElse(0);
+    /** The member pods' admitted count after each recorded change. */
+    static AdmittedTrace admittedTrace(List<PodRecorder.Seen> versions) {
+        return AdmittedTrace.of(versions, p -> "member".equals(p.getMetadata().getLabels().get("pbtnas.io/role")));
     }
 
     static JsonNode condition(JsonNode status, String type) {
@@ -228,10 +193,10 @@ class KueueOnNodeTest {
             JsonNode queued = condition(status, "Queued");
             assertNotNull(queued, status.toPrettyString());
             assertEquals("False", queued.path("status").asText(), queued.toPrettyString());
-            List<String> trace = admittedTrace(pods.versions());
+            AdmittedTrace trace = admittedTrace(pods.versions());
             System.out.println("[kueue-on-node] admitted member pods (ClusterQueue 2 GPUs, node 4 GPUs, population 4,"
-                    + " parallelism 4):\n  " + String.join("\n  ", trace));
-            assertEquals(2, max(trace), "more than the quota, or the quota unused: " + trace);
+                    + " parallelism 4):\n  " + trace);
+            assertEquals(2, trace.max(), "more than the quota, or the quota unused: " + trace);
             assertTrue(pods.withRole("member").stream().allMatch(p -> QUEUE.equals(
                     p.getMetadata().getLabels().get(TestKueue.QUEUE_LABEL))));
             unpreempted = status;
@@ -294,7 +259,7 @@ class KueueOnNodeTest {
             JsonNode status = (JsonNode) runToEnd(c, name, () -> { })[0];
             assertEquals("Complete", status.path("phase").asText(), status::toPrettyString);
             assertEquals(null, condition(status, "Queued"), status.toPrettyString());
-            assertTrue(pods.versions().stream().noneMatch(v -> gated(v.pod())), "Kueue gated a pod of an unlabelled search");
+            assertTrue(pods.versions().stream().noneMatch(v -> AdmittedTrace.gated(v.pod())), "Kueue gated a pod of an unlabelled search");
             assertTrue(pods.versions().stream().noneMatch(v -> v.pod().getMetadata().getFinalizers().contains(FINALIZER)),
                     "Kueue took a pod of an unlabelled search");
             c.genericKubernetesResources(SearchOnNodeTest.API, "PbtNasSearch").withName(name).delete();

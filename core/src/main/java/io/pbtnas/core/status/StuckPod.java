@@ -7,7 +7,8 @@ public record StuckPod(int member, int generation, int attempt, String pod, Stri
                 : ": " + abbreviate(message));
     }
 
-    static String abbreviate(String s) {
+    /** A pod message as the status shows it: one line, at most 300 characters (kubelet messages can be long). */
+    public static String abbreviate(String s) {
         String one = s.strip().replace('\n', ' ');
         return one.length() > 300 ? one.substring(0, 300) + "…" : one;
     }

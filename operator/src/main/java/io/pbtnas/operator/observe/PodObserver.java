@@ -119,7 +119,7 @@ public final class PodObserver {
             for (var c : status.getConditions()) {
                 if ("DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus())) {
                     return Optional.of("was disrupted (" + (c.getReason() == null ? "DisruptionTarget" : c.getReason())
-                            + (c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + abbreviate(c.getMessage()))
+                            + (c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + StuckPod.abbreviate(c.getMessage()))
                             + ")");
                 }
             }
@@ -129,7 +129,7 @@ public final class PodObserver {
                 // Kueue's pod integration marks a pod it evicts or preempts so, then deletes it (pod_controller Stop)
                 if (KUEUE_STOPPED.equals(c.getType()) && "True".equals(c.getStatus())) {
                     return Optional.of("was stopped by Kueue (" + (c.getReason() == null ? KUEUE_STOPPED : c.getReason())
-                            + (c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + abbreviate(c.getMessage()))
+                            + (c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + StuckPod.abbreviate(c.getMessage()))
                             + ")");
                 }
             }
@@ -137,7 +137,7 @@ public final class PodObserver {
         if (status.getReason() != null && DISRUPTED_REASONS.contains(status.getReason())) {
             return Optional.of("was disrupted (" + status.getReason()
                     + (status.getMessage() == null || status.getMessage().isBlank() ? ""
-                            : ": " + abbreviate(status.getMessage())) + ")");
+                            : ": " + StuckPod.abbreviate(status.getMessage())) + ")");
         }
         return Optional.empty();
     }
@@ -220,7 +220,7 @@ public final class PodObserver {
                 .findFirst()
                 .map(cs -> {
                     var t = cs.getState().getTerminated();
-                    String msg = t.getMessage() == null || t.getMessage().isBlank() ? "" : ": " + abbreviate(t.getMessage());
+                    String msg = t.getMessage() == null || t.getMessage().isBlank() ? "" : ": " + StuckPod.abbreviate(t.getMessage());
                     return "container " + cs.getName() + " exited with " + t.getExitCode()
                             + (t.getReason() == null ? "" : " (" + t.getReason() + ")") + msg;
                 })
@@ -255,8 +255,4 @@ public final class PodObserver {
         return new MemberResult(k.member(), k.generation(), k.attempt(), outcome, null, message);
     }
 
-    private static String abbreviate(String s) {
-        String one = s.strip().replace('\n', ' ');
-        return one.length() > 300 ? one.substring(0, 300) + "…" : one;
-    }
 }

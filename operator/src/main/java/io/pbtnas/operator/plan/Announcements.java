@@ -5,6 +5,7 @@ import io.pbtnas.core.status.ConditionType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** The events for what changed between two statuses: generations, replacements, completion, export, stuck and queued pods. Pure. */
 public final class Announcements {
@@ -25,31 +26,31 @@ public final class Announcements {
     }
 
     /** Normal events when member pods start waiting for Kueue's admission (Queued turns True) and stop (False). */
-    private static java.util.Optional<SearchEvent> queued(SearchStatus old, SearchStatus next) {
+    private static Optional<SearchEvent> queued(SearchStatus old, SearchStatus next) {
         String type = ConditionType.QUEUED.code();
         boolean was = old != null && old.condition(type).map(c -> c.isTrue()).orElse(false);
         var now = next.condition(type);
         boolean is = now.map(c -> c.isTrue()).orElse(false);
         if (is && !was) {
-            return java.util.Optional.of(SearchEvent.normal(SearchEvent.QUEUED, now.get().message()));
+            return Optional.of(SearchEvent.normal(SearchEvent.QUEUED, now.get().message()));
         }
         if (was && !is) {
-            return java.util.Optional.of(SearchEvent.normal(SearchEvent.ADMITTED,
+            return Optional.of(SearchEvent.normal(SearchEvent.ADMITTED,
                     now.map(c -> c.message()).orElse("no member pod waits for admission")));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** A Warning each time the set of stuck pods (the Stuck message) changes to a new non-empty one. */
-    private static java.util.Optional<SearchEvent> stuck(SearchStatus old, SearchStatus next) {
+    private static Optional<SearchEvent> stuck(SearchStatus old, SearchStatus next) {
         String type = ConditionType.STUCK.code();
         var now = next.condition(type).filter(c -> c.isTrue());
         if (now.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         boolean same = old != null && old.condition(type)
                 .map(c -> c.isTrue() && Objects.equals(c.message(), now.get().message())).orElse(false);
-        return same ? java.util.Optional.empty()
-                : java.util.Optional.of(SearchEvent.warning(SearchEvent.POD_STUCK, now.get().message()));
+        return same ? Optional.empty()
+                : Optional.of(SearchEvent.warning(SearchEvent.POD_STUCK, now.get().message()));
     }
 }

@@ -11,19 +11,16 @@ import io.pbtnas.core.model.ConditionStatus;
 import io.pbtnas.core.model.Phase;
 import io.pbtnas.core.status.ConditionType;
 import io.pbtnas.operator.api.PbtNasSearch;
-import io.pbtnas.operator.observe.PodObserver;
 import io.pbtnas.operator.plan.SearchEvent;
 import io.pbtnas.operator.pods.KueueLabels;
 import io.pbtnas.operator.pods.PodLabels;
 import io.pbtnas.testkit.PodRecorder;
+import io.pbtnas.testkit.kueue.AdmittedTrace;
 import io.pbtnas.testkit.kueue.TestKueue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -56,45 +53,11 @@ class KueueQuotaTest {
     }
 
     /** Admitted and not finished: what holds a ClusterQueue's quota. */
-    static boolean holdsQuota(Pod p) {
-        return !KueueLabels.waitsForAdmission(p) && !PodObserver.isTerminal(p);
-    }
-
-    /**
-     * Replays the recorded pod states of the search's member pods: after each, how many hold quota
-     * ("name: n" lines, one per change), for the check and the report.
-     */
-    static List<String> admittedTrace(List<PodRecorder.Seen> versions, String search) {
-        Map<String, Pod> now = new LinkedHashMap<>();
-        List<String> trace = new ArrayList<>();
-        long last = -1;
-        for (PodRecorder.Seen v : versions) {
-            Map<String, String> labels = v.pod().getMetadata().getLabels();
-            if (labels == null || !search.equals(labels.get(PodLabels.SEARCH))
-                    || !PodLabels.ROLE_MEMBER.equals(labels.get(PodLabels.ROLE))) {
-                continue;
-            }
-            String name = v.pod().getMetadata().getName();
-            if (v.deleted()) {
-                now.remove(name);
-            } else {
-                now.put(name, v.pod());
-            }
-            long admitted = now.values().stream().filter(KueueQuotaTest::holdsQuota).count();
-            if (admitted != last) {
-                trace.add(name + (v.deleted() ? " deleted" : " " + state(v.pod())) + " -> " + admitted + " admitted");
-                last = admitted;
-            }
-        }
-        return trace;
-    }
-
-    private static String state(Pod p) {
-        return KueueLabels.waitsForAdmission(p) ? "gated" : p.getStatus() == null ? "admitted" : p.getStatus().getPhase();
-    }
-
-    static int max(List<String> trace) {
-        return trace.stream().mapToInt(l -> Integer.parseInt(l.replaceAll(".* -> (\\d+) admitted$", "$1"))).max().orElse(0);
+    /** The search's member pods' admitted count after each recorded change. */
+    static AdmittedTrace admittedTrace(List<PodRecorder.Seen> versions, String search) {
+        return AdmittedTrace.of(versions, p -> p.getMetadata().getLabels() != null
+                && search.equals(p.getMetadata().getLabels().get(PodLabels.SEARCH))
+                && PodLabels.ROLE_MEMBER.equals(p.getMetadata().getLabels().get(PodLabels.ROLE)));
     }
 
     static Condition condition(PbtNasSearch s, ConditionType type) {
@@ -122,10 +85,10 @@ class KueueQuotaTest {
                 assertEquals(ConditionStatus.FALSE, cleared.status(), Json.write(cleared));
                 assertEquals("Admitted", cleared.reason());
 
-                List<String> trace = admittedTrace(h.podVersions(), "q");
+                AdmittedTrace trace = admittedTrace(h.podVersions(), "q");
                 System.out.println("[kueue-quota] admitted member pods (ClusterQueue 2 GPUs, population 4, parallelism 4):\n  "
-                        + String.join("\n  ", trace));
-                assertEquals(2, max(trace), "at most the quota's 2 member pods admitted or running at once, and the"
+                        + trace);
+                assertEquals(2, trace.max(), "at most the quota's 2 member pods admitted or running at once, and the"
                         + " quota used: " + trace);
                 List<Pod> members = h.seenMemberPods("q");
                 assertEquals(8, members.stream().filter(p -> "Succeeded".equals(p.getStatus().getPhase())).count(),
