@@ -32,20 +32,23 @@ public record Condition(
             + "an edit left the spec invalid: no pod is created or deleted until it is fixed); Stuck (True "
             + "while a member pod waits for something only a person can fix; names up to five pods); Queued "
             + "(True while member pods wait for Kueue's admission; names the LocalQueue and how many pods "
-            + "wait); Suspended (True while spec.suspend is; False once a suspended search resumed); PodCreationFailed (True "
-            + "while the API server refuses one of the search's pods); Cleanup (On a deleted search: what its "
-            + "finalizer waits for); Exported (True once best/, history.json and report.html are on the "
-            + "volume).";
+            + "wait); Suspended (True while spec.suspend is; False once a suspended search resumed); "
+            + "PodCreationFailed (True while the API server refuses one of the search's pods); "
+            + "StorageUnavailable (On a search on spec.storage.s3: True while the bucket cannot be reached by "
+            + "the search's pods; absent on a volume); Cleanup (On a deleted search: what its finalizer waits "
+            + "for); Exported (True once best/, history.json and report.html are written, on the volume or in "
+            + "the bucket).";
     /** What the CRD says of status.conditions[].reason: ConditionType.reasonsDescription(), tested. */
     public static final String REASONS = "CamelCase reason of the last transition, by type: Ready: SpecValid, SearchFailed, InvalidSpec, "
-            + "PopulationChanged, ScheduleChanged; Progressing: Training, Complete, SearchFailed, InvalidSpec, "
-            + "PopulationChanged, ScheduleChanged; Degraded: AllMembersHealthy, MembersFailed, InvalidSpec, "
-            + "PopulationChanged, ScheduleChanged; Complete: Complete, InProgress, SearchFailed, InvalidSpec, "
-            + "PopulationChanged, ScheduleChanged; Failed: SearchFailed, NotFailed; Paused: InvalidSpec; "
-            + "Stuck: NoStuckPods, Unschedulable, ErrImagePull, ImagePullBackOff, CreateContainerConfigError, "
-            + "InvalidImageName; Queued: WaitingForAdmission, Admitted; Suspended: Suspended, Resumed; PodCreationFailed: QuotaExceeded, "
-            + "AdmissionDenied, Invalid, Forbidden, ApiError; Cleanup: Waiting, Blocked; Exported: "
-            + "NotComplete, Exporting, Exported, ExportFailed.";
+            + "PopulationChanged, ScheduleChanged; Progressing: Training, Complete, SearchFailed, "
+            + "InvalidSpec, PopulationChanged, ScheduleChanged; Degraded: AllMembersHealthy, MembersFailed, "
+            + "InvalidSpec, PopulationChanged, ScheduleChanged; Complete: Complete, InProgress, SearchFailed, "
+            + "InvalidSpec, PopulationChanged, ScheduleChanged; Failed: SearchFailed, NotFailed; Paused: "
+            + "InvalidSpec; Stuck: NoStuckPods, Unschedulable, ErrImagePull, ImagePullBackOff, "
+            + "CreateContainerConfigError, InvalidImageName; Queued: WaitingForAdmission, Admitted; "
+            + "Suspended: Suspended, Resumed; PodCreationFailed: QuotaExceeded, AdmissionDenied, Invalid, "
+            + "Forbidden, ApiError; StorageUnavailable: BucketUnreachable, BucketReachable; Cleanup: Waiting, "
+            + "Blocked; Exported: NotComplete, Exporting, Exported, ExportFailed.";
 
     @JsonIgnore
     public boolean isTrue() {

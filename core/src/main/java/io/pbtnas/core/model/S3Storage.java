@@ -40,4 +40,29 @@ public record S3Storage(
             @JsonPropertyDescription("The data key of the secret access key. Default: AWS_SECRET_ACCESS_KEY.")
             String secretAccessKeyKey) {
     }
+
+    /** {@code s3://<bucket>/<prefix>/<searchFolder>}: a search's root in the bucket, as the volume's folder is. */
+    public String searchRoot(String searchFolder) {
+        String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+        return "s3://" + bucket + "/" + (p.isEmpty() ? "" : p + "/") + searchFolder;
+    }
+
+    /** Where the pods' keys come from, for a message (never the keys themselves). */
+    public String credentialsDescription() {
+        return credentialsSecret == null
+                ? "the SDK's default chain (no spec.storage.s3.credentialsSecret)"
+                : "Secret " + credentialsSecret.name() + ", keys " + accessKeyIdKey(credentialsSecret) + " and "
+                        + secretAccessKeyKey(credentialsSecret);
+    }
+
+    /** The Secret's data key of the access key id, defaulted. */
+    public static String accessKeyIdKey(S3Credentials c) {
+        return c.accessKeyIdKey() == null || c.accessKeyIdKey().isBlank() ? "AWS_ACCESS_KEY_ID" : c.accessKeyIdKey();
+    }
+
+    /** The Secret's data key of the secret access key, defaulted. */
+    public static String secretAccessKeyKey(S3Credentials c) {
+        return c.secretAccessKeyKey() == null || c.secretAccessKeyKey().isBlank() ? "AWS_SECRET_ACCESS_KEY"
+                : c.secretAccessKeyKey();
+    }
 }

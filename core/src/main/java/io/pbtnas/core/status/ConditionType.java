@@ -32,8 +32,10 @@ public enum ConditionType {
             RESUMED),
     POD_CREATION_FAILED("PodCreationFailed", "True while the API server refuses one of the search's pods.",
             QUOTA_EXCEEDED, ADMISSION_DENIED, INVALID, FORBIDDEN, API_ERROR),
+    STORAGE_UNAVAILABLE("StorageUnavailable", "On a search on spec.storage.s3: True while the bucket cannot be reached "
+            + "by the search's pods; absent on a volume.", BUCKET_UNREACHABLE, BUCKET_REACHABLE),
     CLEANUP("Cleanup", "On a deleted search: what its finalizer waits for.", WAITING, BLOCKED),
-    EXPORTED("Exported", "True once best/, history.json and report.html are on the volume.",
+    EXPORTED("Exported", "True once best/, history.json and report.html are written, on the volume or in the bucket.",
             NOT_COMPLETE, EXPORTING, Reason.EXPORTED, EXPORT_FAILED);
 
     private final String code;

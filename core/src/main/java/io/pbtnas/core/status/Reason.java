@@ -36,7 +36,10 @@ public enum Reason {
     NOT_COMPLETE("NotComplete", "the search is not complete yet"),
     EXPORTING("Exporting", "an export pod runs, or waits for its retry"),
     EXPORTED("Exported", "best/, history.json and report.html are written"),
-    EXPORT_FAILED("ExportFailed", "every export attempt failed");
+    EXPORT_FAILED("ExportFailed", "every export attempt failed"),
+    BUCKET_UNREACHABLE("BucketUnreachable", "a member pod could not reach spec.storage.s3's bucket (missing bucket, "
+            + "refused credentials, no connection); the message names the Secret and the S3 error; retried with backoff"),
+    BUCKET_REACHABLE("BucketReachable", "a member step's checkpoint was uploaded to the bucket since");
 
     private final String code;
     private final String meaning;

@@ -144,6 +144,31 @@ public final class SearchConditions {
         return set(ConditionType.PROGRESSING, false, Reason.INVALID_SPEC, message);
     }
 
+    /**
+     * Condition StorageUnavailable: True with {@code unreachable} (a failed member pod's message on a bucket
+     * it could not reach: it names the bucket and the S3 error; {@code credentials} says where the keys come
+     * from); False once a member step uploaded its result after it ({@code uploaded}); otherwise as it was.
+     * Absent until a bucket was unreachable once.
+     */
+    public SearchConditions storage(String unreachable, String credentials, boolean uploaded) {
+        if (unreachable != null) {
+            return set(ConditionType.STORAGE_UNAVAILABLE, true, Reason.BUCKET_UNREACHABLE,
+                    unreachable + " (credentials: " + credentials + ")");
+        }
+        Optional<Condition> before = previous == null ? Optional.empty()
+                : previous.condition(ConditionType.STORAGE_UNAVAILABLE.code());
+        if (before.isEmpty()) {
+            return remove(ConditionType.STORAGE_UNAVAILABLE);
+        }
+        if (before.get().isTrue() && uploaded) {
+            return set(ConditionType.STORAGE_UNAVAILABLE, false, Reason.BUCKET_REACHABLE,
+                    "a member step's result was uploaded to the bucket");
+        }
+        // nothing new: the failed pods that said so may be gone, the condition stays as it was
+        return set(ConditionType.STORAGE_UNAVAILABLE, before.get().isTrue(), Reason.require(before.get().reason()),
+                before.get().message());
+    }
+
     /** The API server refused one of the search's pods (or an object a pod needs). */
     public SearchConditions podCreationFailed(Reason reason, String message) {
         return set(ConditionType.POD_CREATION_FAILED, true, reason, message);

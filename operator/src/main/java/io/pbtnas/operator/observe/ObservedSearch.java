@@ -27,14 +27,9 @@ public record ObservedSearch(PbtNasSearch search, SearchSpec spec, List<String> 
                 withRole(pods, PodLabels.ROLE_EXPORT), PodObserver.results(members), PodObserver.stuck(members));
     }
 
-    /** The spec's problems, and what this operator cannot run yet: a search on a bucket (issue #21's data path). */
+    /** The spec's problems (core's SpecValidator, the one set of rules the webhook applies too). */
     static List<String> problems(SearchSpec spec) {
-        List<String> out = new java.util.ArrayList<>(SpecValidator.problems(spec));
-        if (spec != null && spec.storage() != null && spec.storage().s3() != null) {
-            out.add("spec.storage.s3: this operator version does not run searches on a bucket yet (the pbtnas cli "
-                    + "reads and writes s3:// already); use spec.storage.persistentVolumeClaim for now");
-        }
-        return out;
+        return SpecValidator.problems(spec);
     }
 
     public static long generation(PbtNasSearch search) {

@@ -1,5 +1,6 @@
 package io.pbtnas.operator.observe;
 
+import io.pbtnas.core.pod.StorageFailure;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -226,6 +227,49 @@ public final class PodObserver {
                 })
                 .orElse(status.getReason() != null ? status.getReason()
                         + (status.getMessage() == null ? "" : ": " + status.getMessage()) : "no exit code reported");
+    }
+
+    /**
+     * What the member pods say of the bucket (spec.storage.s3): the latest report of a container that could
+     * not reach it ({@link StorageFailure}), unless a member step succeeded (its result uploaded) after it.
+     */
+    public record BucketReport(String unreachable, boolean uploaded) {
+        public static final BucketReport NONE = new BucketReport(null, false);
+    }
+
+    public static BucketReport bucket(List<Pod> memberPods) {
+        java.time.Instant failedAt = null;
+        java.time.Instant succeededAt = null;
+        String unreachable = null;
+        for (Pod pod : memberPods) {
+            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+            java.time.Instant at = java.util.Objects.requireNonNullElse(PodTimes.finishedAt(pod), java.time.Instant.EPOCH);
+            if ("Succeeded".equals(phase) && (succeededAt == null || at.isAfter(succeededAt))) {
+                succeededAt = at;
+            }
+            if ("Failed".equals(phase) && (failedAt == null || at.isAfter(failedAt))) {
+                Optional<String> detail = storageFailure(pod);
+                if (detail.isPresent()) {
+                    failedAt = at;
+                    unreachable = "pod " + pod.getMetadata().getName() + ": " + detail.get();
+                }
+            }
+        }
+        boolean uploadedSince = succeededAt != null && (failedAt == null || succeededAt.isAfter(failedAt));
+        return new BucketReport(uploadedSince ? null : unreachable, uploadedSince);
+    }
+
+    /** The detail of the first container that ended reporting an unreachable bucket. */
+    static Optional<String> storageFailure(Pod pod) {
+        var status = pod.getStatus();
+        return Stream.concat(
+                        status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
+                        status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream())
+                .filter(cs -> cs.getState() != null && cs.getState().getTerminated() != null)
+                .map(cs -> cs.getState().getTerminated().getMessage())
+                .filter(StorageFailure::is)
+                .map(m -> StuckPod.abbreviate(StorageFailure.detail(m)))
+                .findFirst();
     }
 
     /** The container's terminated state; the trainer is an init container (before the verify container). */

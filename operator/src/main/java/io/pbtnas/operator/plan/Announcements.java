@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The events for what changed between two statuses: generations, replacements, completion, export, stuck and queued pods. Pure. */
+/** The events for what changed between two statuses: generations, replacements, completion, export, stuck and queued pods, an unreachable bucket. Pure. */
 public final class Announcements {
     private Announcements() {
     }
@@ -22,7 +22,16 @@ public final class Announcements {
         Transitions.exportFailed(old, next).ifPresent(m -> out.add(SearchEvent.warning(SearchEvent.EXPORT_FAILED, m)));
         stuck(old, next).ifPresent(out::add);
         queued(old, next).ifPresent(out::add);
+        storageUnavailable(old, next).ifPresent(out::add);
         return out;
+    }
+
+    /** A Warning when the bucket becomes unreachable (StorageUnavailable turns True); the pods' own events say more. */
+    private static Optional<SearchEvent> storageUnavailable(SearchStatus old, SearchStatus next) {
+        String type = ConditionType.STORAGE_UNAVAILABLE.code();
+        boolean was = old != null && old.condition(type).map(c -> c.isTrue()).orElse(false);
+        return next.condition(type).filter(c -> c.isTrue() && !was)
+                .map(c -> SearchEvent.warning(SearchEvent.STORAGE_UNAVAILABLE, c.message()));
     }
 
     /** Normal events when member pods start waiting for Kueue's admission (Queued turns True) and stop (False). */

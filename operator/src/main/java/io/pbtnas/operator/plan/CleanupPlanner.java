@@ -38,9 +38,7 @@ public final class CleanupPlanner {
     public CleanupPlan plan(ObservedSearch seen, Instant now) {
         PbtNasSearch search = seen.search();
         SearchSpec spec = seen.spec();
-        // a volume's folder only: deleting a bucket's objects comes with the S3 data path
-        boolean deleteCheckpoints = spec.storage() != null && spec.storage().persistentVolumeClaim() != null
-                && spec.storage().retention() == StorageSpec.Retention.DELETE;
+        boolean deleteCheckpoints = spec.storage() != null && spec.storage().retention() == StorageSpec.Retention.DELETE;
         String deletion = search.getMetadata().getDeletionTimestamp();
         var cleaner = seen.cleaner();
         CleanupDecision next = CleanupDecision.decide(seen.pods(), cleaner, deleteCheckpoints,

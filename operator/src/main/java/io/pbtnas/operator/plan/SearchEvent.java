@@ -18,6 +18,8 @@ public record SearchEvent(boolean warning, String reason, String message) {
     /** No member pod waits for Kueue's admission any more. */
     public static final String ADMITTED = "Admitted";
     public static final String SEARCH_COMPLETED = "SearchCompleted";
+    /** Warning: condition StorageUnavailable turned True (the bucket cannot be reached by the search's pods). */
+    public static final String STORAGE_UNAVAILABLE = "StorageUnavailable";
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String POD_CREATION_FAILED = "PodCreationFailed";
     public static final String CHECKPOINTS_DELETED = "CheckpointsDeleted";

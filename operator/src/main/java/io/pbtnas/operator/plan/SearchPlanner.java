@@ -60,7 +60,7 @@ public final class SearchPlanner {
                 : Optional.empty();
         SearchStatus next = finish(decision.status(), seen.status(), seen.observedGeneration(), now, export.fact(),
                 seen.stuck(), seen.spec().suspended(), KueueLabels.queue(search).orElse(null),
-                PodObserver.queued(seen.memberPods()));
+                PodObserver.queued(seen.memberPods()), bucketReport(seen), credentials(seen));
         return new SearchPlan(FailureReports.of(seen.memberPods()), delete, create, start, export.succeeded(),
                 Announcements.of(seen.status(), next), next, earliest(pods.retryIn(), export.retryIn()));
     }
@@ -75,15 +75,26 @@ public final class SearchPlanner {
         return finish(engine, persisted, observedGeneration, now, export, stuck, suspended, null, 0);
     }
 
-    /** As above, with Queued: {@code queued} member pods wait for Kueue's admission in {@code localQueue}. */
     static SearchStatus finish(SearchStatus engine, SearchStatus persisted, long observedGeneration, Instant now,
             ExportDecision.Fact export, List<StuckPod> stuck, boolean suspended, String localQueue, int queued) {
+        return finish(engine, persisted, observedGeneration, now, export, stuck, suspended, localQueue, queued,
+                PodObserver.BucketReport.NONE, null);
+    }
+
+    /**
+     * As above, with Queued ({@code queued} member pods wait for Kueue's admission in {@code localQueue}) and
+     * StorageUnavailable ({@code bucket}; {@code credentials} says where the bucket's keys come from).
+     */
+    static SearchStatus finish(SearchStatus engine, SearchStatus persisted, long observedGeneration, Instant now,
+            ExportDecision.Fact export, List<StuckPod> stuck, boolean suspended, String localQueue, int queued,
+            PodObserver.BucketReport bucket, String credentials) {
         SearchConditions conditions = SearchConditions.restamping(engine, persisted)
                 .failed(engine.phase(), engine.message());
         if (export != null) {
             conditions.exported(export.reason(), export.message());
         }
         return conditions.stuck(stuck).queued(localQueue, queued).suspended(suspended, engine.phase())
+                .storage(bucket.unreachable(), credentials, bucket.uploaded())
                 .applyTo(engine, observedGeneration, now).withObservedGeneration(observedGeneration);
     }
 
@@ -121,6 +132,19 @@ public final class SearchPlanner {
                 .filter(message::equals).isPresent();
         return new RefusalPlan(next, sameMessage ? Optional.empty()
                 : Optional.of(SearchEvent.warning(SearchEvent.POD_CREATION_FAILED, message)), backoff.after(lasted));
+    }
+
+    /** On a bucket, what the member pods say of it; on a volume, nothing. */
+    private static PodObserver.BucketReport bucketReport(ObservedSearch seen) {
+        return onBucket(seen) ? PodObserver.bucket(seen.memberPods()) : PodObserver.BucketReport.NONE;
+    }
+
+    private static String credentials(ObservedSearch seen) {
+        return onBucket(seen) ? seen.spec().storage().s3().credentialsDescription() : null;
+    }
+
+    private static boolean onBucket(ObservedSearch seen) {
+        return seen.spec().storage() != null && seen.spec().storage().s3() != null;
     }
 
     private static Duration earliest(Duration a, Duration b) {

@@ -1,18 +1,15 @@
 package io.pbtnas.operator.pods;
 
-import static io.pbtnas.operator.pods.ContainerTemplate.container;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.operator.config.OperatorConfig;
-import java.util.List;
 
 /**
  * The pod that writes {@code best/}, {@code history.json} and {@code report.html} once the search is
- * complete: {@code pbtnas export} (the cli's ExportCommand) on the search's directory, reading the
+ * complete: {@code pbtnas export} (the cli's ExportCommand) on the search's directory or bucket root, reading the
  * search (spec and status) from the file of {@link ExportInput}'s ConfigMap, which is created first.
  * Owned by the search; its name is fixed by the attempt, so a restarted operator finds it. Pure.
  */
@@ -28,21 +25,17 @@ public final class ExportPods {
         Pod pod = new PodBuilder()
                 .withMetadata(PodSettings.ownedMetadata(search, spec, PodLabels.exportPodName(name, attempt),
                         PodLabels.export(name, attempt)))
-                .withSpec(PodSettings.podSpec(spec))
+                .withSpec(PodSettings.podSpec(spec, StorageBackend.of(search, spec, config)))
                 .editSpec()
                     .addNewVolume()
                         .withName(ExportInput.VOLUME)
                         .withNewConfigMap().withName(ExportInput.configMapName(name)).endConfigMap()
                     .endVolume()
-                    .addToContainers(container(ContainerNames.EXPORT, config.image(), null)
-                        .withCommand(PbtnasCommands.command())
-                        .withArgs(PbtnasCommands.export(config.volumeMountPath(), ExportInput.file()))
-                        .withVolumeMounts(PodSettings.searchFolderMount(search, config.volumeMountPath()),
-                                new VolumeMountBuilder().withName(ExportInput.VOLUME)
-                                        .withMountPath(ExportInput.MOUNT_PATH).withReadOnly(true).build())
-                        .build())
+                    .addToContainers(StorageBackend.of(search, spec, config).export(ExportInput.file(),
+                        new VolumeMountBuilder().withName(ExportInput.VOLUME)
+                                .withMountPath(ExportInput.MOUNT_PATH).withReadOnly(true).build()))
                 .endSpec()
                 .build();
-        return PodSecurity.apply(pod, config, List.of(ContainerNames.EXPORT));
+        return PodSecurity.apply(pod, config, ContainerNames.OPERATOR_IMAGE);
     }
 }

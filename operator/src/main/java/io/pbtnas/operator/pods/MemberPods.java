@@ -32,9 +32,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A member's training step as one pod: {@code search-dir} (generation 0), {@code mix} (replaced members),
- * the {@code trainer} as the last init container, then {@code verify} as the main container, so that the
- * pod succeeds only when its outputs passed the contract's checks. Pure: spec in, pod out.
+ * A member's training step as one pod: the step's input from the {@link StorageBackend} ({@code search-dir}
+ * and {@code mix} on a volume; {@code stage} or {@code mix} from a bucket), the {@code trainer} as the last
+ * init container, then {@code verify} as the main container, so that the pod succeeds only when its outputs
+ * passed the contract's checks (and, on a bucket, are uploaded). Pure: spec in, pod out.
  */
 public final class MemberPods {
     private final OperatorConfig.Settings config;
@@ -46,23 +47,12 @@ public final class MemberPods {
     public Pod build(PbtNasSearch search, SearchSpec spec, Action.Train train) {
         String name = search.getMetadata().getName();
         TrainerSpec trainer = spec.trainer();
-        String mount = config.volumeMountPath();
-        List<Container> init = new ArrayList<>();
-        if (train.inputCheckpoint() == null) {
-            init.add(searchDirContainer(search, trainer.imagePullPolicy()));
-        }
-        if (train.mix() != null) {
-            init.add(container(ContainerNames.MIX, config.image(), trainer.imagePullPolicy())
-                    .withCommand(PbtnasCommands.command())
-                    .withArgs(PbtnasCommands.mix(train.mix(), spec.searchSpace(), mount))
-                    .withVolumeMounts(PodSettings.searchFolderMount(search, mount))
-                    .build());
-        }
+        StorageBackend storage = StorageBackend.of(search, spec, config);
         Pod pod = new PodBuilder()
                 .withMetadata(PodSettings.ownedMetadata(search, spec,
                         PodLabels.memberPodName(name, train.member(), train.generation(), train.attempt()),
                         PodLabels.member(name, train.member(), train.generation(), train.attempt())))
-                .withSpec(PodSettings.podSpec(spec))
+                .withSpec(PodSettings.podSpec(spec, storage))
                 .editMetadata()
                     // kubectl logs shows the trainer, not the check after it.
                     .addToAnnotations(ReservedNames.DEFAULT_CONTAINER_ANNOTATION, ContainerNames.TRAINER)
@@ -72,19 +62,19 @@ public final class MemberPods {
                 .editSpec()
                     .withAutomountServiceAccountToken(trainerMayCallTheApi(trainer))
                     .addAllToVolumes(volumes(trainer))
-                    .withInitContainers(init)
-                    .addToInitContainers(trainerContainer(search, spec, train))
-                    .withContainers(verifyContainer(search, spec, train))
+                    .withInitContainers(storage.beforeTrainer(train, trainer.imagePullPolicy()))
+                    .addToInitContainers(trainerContainer(spec, train, storage))
+                    .withContainers(storage.verify(train, prunable(search.getStatus(), spec, train.member()),
+                            trainer.imagePullPolicy()))
                     // spec.trainer.stepTimeout bounds the whole step; the kubelet fails the pod (DeadlineExceeded).
                     .withActiveDeadlineSeconds(StepTimeout.seconds(trainer.stepTimeout()).isPresent()
                             ? StepTimeout.seconds(trainer.stepTimeout()).getAsLong() : null)
                 .endSpec()
                 .build();
-        return PodSecurity.apply(pod, config, List.of(ContainerNames.SEARCH_DIR, ContainerNames.MIX,
-                ContainerNames.VERIFY));
+        return PodSecurity.apply(pod, config, ContainerNames.OPERATOR_IMAGE);
     }
 
-    private Container trainerContainer(PbtNasSearch search, SearchSpec spec, Action.Train train) {
+    private Container trainerContainer(SearchSpec spec, Action.Train train, StorageBackend storage) {
         TrainerSpec trainer = spec.trainer();
         String mount = config.volumeMountPath();
         Map<String, String> env = new LinkedHashMap<>();
@@ -97,7 +87,7 @@ public final class MemberPods {
         List<EnvVar> envVars = new ArrayList<>(env.entrySet().stream()
                 .map(e -> new EnvVar(e.getKey(), e.getValue(), null)).toList());
         envVars.addAll(valueFromVars(trainer));
-        List<VolumeMount> mounts = new ArrayList<>(List.of(PodSettings.searchFolderMount(search, mount)));
+        List<VolumeMount> mounts = new ArrayList<>(List.of(storage.searchRootMount()));
         if (trainer.volumeMounts() != null) {
             trainer.volumeMounts().forEach(m -> mounts.add(new VolumeMountBuilder().withName(m.name())
                     .withMountPath(m.mountPath()).withReadOnly(m.readOnly()).withSubPath(m.subPath()).build()));
@@ -112,23 +102,6 @@ public final class MemberPods {
         return main.build();
     }
 
-    /**
-     * {@code pbtnas verify} on the step's output directory: the trainer contract's output checks; then,
-     * with storage.keepGenerations, it deletes this member's step folders that the search's persisted
-     * status no longer needs ({@link Retention}): the operator has no volume, each member pod prunes its slot.
-     */
-    private Container verifyContainer(PbtNasSearch search, SearchSpec spec, Action.Train train) {
-        String mount = config.volumeMountPath();
-        List<String> prune = prunable(search.getStatus(), spec, train.member()).stream()
-                .map(folder -> VolumePaths.onVolume(mount, folder)).toList();
-        return container(ContainerNames.VERIFY, config.image(), spec.trainer().imagePullPolicy())
-                .withCommand(PbtnasCommands.command())
-                .withArgs(PbtnasCommands.verify(VolumePaths.onVolume(mount, train.outputDir()),
-                        train.genome().toJson(), train.epochTo(), prune))
-                .withVolumeMounts(PodSettings.searchFolderMount(search, mount))
-                .build();
-    }
-
     /** The member's step folders the persisted status allows deleting (none without keepGenerations). */
     public static List<String> prunable(SearchStatus persisted, SearchSpec spec, int member) {
         Integer keep = spec.storage() == null ? null : spec.storage().keepGenerations();
@@ -137,21 +110,6 @@ public final class MemberPods {
             return List.of();
         }
         return Retention.prunable(persisted, keep, member);
-    }
-
-    /**
-     * Creates the search's directory as the pod's own (non-root) user before any container mounts it
-     * as a subPath. A member that starts from nothing may be the first to touch the search's directory,
-     * and the kubelet creates a missing subPath directory as root (mode of the volume root, minus its
-     * umask), which the trainer's uid then cannot write into. This container mounts the volume root
-     * instead, so the volume root must be writable by that uid (or by its fsGroup).
-     */
-    private Container searchDirContainer(PbtNasSearch search, String pullPolicy) {
-        return container(ContainerNames.SEARCH_DIR, config.image(), pullPolicy)
-                .withCommand("mkdir", "-p", "--", ReservedNames.VOLUME_ROOT_PATH + "/" + VolumePaths.searchFolder(search))
-                .withVolumeMounts(new VolumeMountBuilder().withName(ReservedNames.CHECKPOINT_VOLUME)
-                        .withMountPath(ReservedNames.VOLUME_ROOT_PATH).build())
-                .build();
     }
 
     /**

@@ -9,18 +9,16 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.pbtnas.core.model.SearchSpec;
 import io.pbtnas.core.model.TrainerSpec;
-import io.pbtnas.core.pod.ReservedNames;
 import io.pbtnas.operator.api.PbtNasSearch;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What every pod of a search shares: metadata, scheduling and pull settings from spec.trainer, the volume. Pure. */
+/** What every pod of a search shares: metadata, scheduling and pull settings from spec.trainer, the volumes. Pure. */
 final class PodSettings {
     /** spec.trainer.affinity and volumes are plain JSON in core; the Kubernetes model reads them. */
     static final ObjectMapper KUBERNETES_MODEL = new ObjectMapper();
@@ -52,7 +50,12 @@ final class PodSettings {
         return all;
     }
 
-    static PodSpec podSpec(SearchSpec spec) {
+    /** A member or export pod's spec: the checkpoint volume is the back end's. */
+    static PodSpec podSpec(SearchSpec spec, StorageBackend storage) {
+        return podSpec(spec, List.of(storage.checkpointVolume()));
+    }
+
+    static PodSpec podSpec(SearchSpec spec, List<Volume> volumes) {
         TrainerSpec trainer = spec.trainer();
         return new PodSpecBuilder()
                 .withRestartPolicy("Never")
@@ -66,19 +69,7 @@ final class PodSettings {
                         : trainer.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
                 .withNodeSelector(trainer.nodeSelector())
                 .withTolerations(tolerations(trainer))
-                .addNewVolume()
-                    .withName(ReservedNames.CHECKPOINT_VOLUME)
-                    .withNewPersistentVolumeClaim(spec.storage().persistentVolumeClaim().claimName(), false)
-                .endVolume()
-                .build();
-    }
-
-    /** The search's own folder on the volume, at the configured mount path. */
-    static VolumeMount searchFolderMount(PbtNasSearch search, String mountPath) {
-        return new VolumeMountBuilder()
-                .withName(ReservedNames.CHECKPOINT_VOLUME)
-                .withMountPath(mountPath)
-                .withSubPath(VolumePaths.searchFolder(search))
+                .withVolumes(new java.util.ArrayList<>(volumes))
                 .build();
     }
 

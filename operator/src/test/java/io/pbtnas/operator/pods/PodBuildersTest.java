@@ -342,7 +342,8 @@ public class PodBuildersTest {
         Container c = pod.getSpec().getContainers().get(0);
         assertEquals("pbtnas/operator:9", c.getImage());
         assertEquals(List.of("pbtnas"), c.getCommand());
-        assertEquals(List.of("export", "--root", "/data", "--search", "/etc/pbtnas/export/search.json.gz"),
+        assertEquals(List.of("export", "--root", "/data", "--search", "/etc/pbtnas/export/search.json.gz",
+                        "--termination-log", "/dev/termination-log"),
                 c.getArgs());
         assertEquals("ns1/fm-0123abcd", c.getVolumeMounts().get(0).getSubPath());
         // The search comes as a file: an environment variable fails execve past 128 KiB (E2BIG).

@@ -94,6 +94,7 @@ public final class ContractTrainer {
         if (hparams != null) {
             metadata.put(CheckpointMetadata.HPARAMS, hparams);
         }
+        holdWhile(taskArgs, out);
         Files.createDirectories(out);
         Safetensors.write(out.resolve("model.safetensors"), metadata, tensors);
         if (taskArgs.get("truncateInGeneration") instanceof Number g
@@ -108,6 +109,20 @@ public final class ContractTrainer {
         Files.writeString(Path.of(env.getOrDefault("PBTNAS_TERMINATION_LOG", "/dev/termination-log")), metrics);
         System.out.println(metrics);
         return 0;
+    }
+
+    /**
+     * Task args {@code holdInGeneration} and {@code holdUntilFile}: in that generation the step writes its
+     * outputs only once the file exists, so a test can act (stop the bucket's gateway) while it is sure
+     * the trainer has not written anything yet.
+     */
+    static void holdWhile(Map<?, ?> taskArgs, Path out) throws InterruptedException {
+        if (taskArgs.get("holdInGeneration") instanceof Number g && taskArgs.get("holdUntilFile") instanceof String file
+                && out.toAbsolutePath().getParent().getFileName().toString().equals("gen-" + g.intValue())) {
+            while (!Files.exists(Path.of(file))) {
+                Thread.sleep(50);
+            }
+        }
     }
 
     /**
