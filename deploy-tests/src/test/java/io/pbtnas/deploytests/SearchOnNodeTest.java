@@ -15,7 +15,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pbtnas.testkit.RealNode;
+import io.pbtnas.testkit.s3.S3Endpoint;
+import io.pbtnas.testkit.s3.VersityGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import io.pbtnas.testkit.WithRealNode;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * A real search on the real node, as a user runs it (hack/e2e-scenario.sh: helm install, the operator
  * as a pod, a restricted namespace, the single-node RWX volume with the operator's per-search
  * directory, our images), then the same search again with a member pod and the operator pod deleted
- * while it runs: it must end with the same final status.
+ * while it runs, and once more on a bucket (examples/s3-search.yaml, versitygw on the node's IP): each
+ * must end with the same final status.
  */
 @WithRealNode
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -137,6 +144,87 @@ class SearchOnNodeTest {
             assertEquals(comparable(reference), comparable(status),
                     "an interrupted run must end exactly as the uninterrupted one (same genomes, scores, lineage, best)");
         }
+    }
+
+    @Test
+    @Order(3)
+    void theSameSearchOnABucketNeedsNoVolumeAndEndsAsThePvcRun(RealNode node) throws Exception {
+        assertNotNull(reference, "the PVC run (the first test) did not finish: no reference");
+        String name = "fmnist-s3";
+        String bucket = "team-bucket";
+        try (VersityGateway gateway = VersityGateway.startNew(node.nodeIp());
+             KubernetesClient c = node.newClient(E2eScenario.NAMESPACE);
+             PodRecorder recorder = PodRecorder.ofSearch(c, E2eScenario.NAMESPACE, name)) {
+            S3Endpoint s3 = gateway.endpoint();
+            BucketPod.createBucket(s3, bucket);
+            c.secrets().resource(new SecretBuilder().withNewMetadata().withName("bucket-keys").endMetadata()
+                    .withStringData(Map.of("AWS_ACCESS_KEY_ID", s3.accessKeyId(),
+                            "AWS_SECRET_ACCESS_KEY", s3.secretAccessKey())).build()).createOr(r -> r.update());
+            // examples/s3-search.yaml as a user edits it: their bucket's endpoint and region.
+            JsonNode manifest = Manifests.parse(ServerSideApply.read(RepoPaths.examples().resolve("s3-search.yaml"))).get(0)
+                    .deepCopy();
+            ObjectNode bucketSpec = (ObjectNode) manifest.path("spec").path("storage").path("s3");
+            bucketSpec.put("bucket", bucket).put("endpoint", s3.url().toString()).put("region", s3.region());
+            c.genericKubernetesResources(API, "PbtNasSearch").withName(name).delete();
+            waitFor(Duration.ofMinutes(1), () -> c.genericKubernetesResources(API, "PbtNasSearch").withName(name).get() == null,
+                    "an earlier run's search to go");
+            ServerSideApply.apply(c, manifest);
+            waitFor(Duration.ofMinutes(20), () -> Set.of("Complete", "Failed").contains(status(c, name).path("phase").asText())
+                    && hasTrue(status(c, name), "Exported") || "Failed".equals(status(c, name).path("phase").asText()),
+                    "the search on the bucket to end and be exported");
+            JsonNode status = status(c, name);
+            assertEquals("Complete", status.path("phase").asText(), status::toPrettyString);
+            assertEquals(comparable(reference), comparable(status),
+                    "the bucket run must end as the PVC run of the same manifest and seed (genomes, scores, lineage, best)");
+
+            // Nothing was written to any volume but the pods' emptyDirs (and the export's input ConfigMap).
+            List<Pod> pods = recorder.all();
+            assertFalse(pods.isEmpty());
+            for (Pod p : pods) {
+                p.getSpec().getVolumes().forEach(v -> assertTrue(v.getEmptyDir() != null || v.getConfigMap() != null,
+                        p.getMetadata().getName() + " has volume " + v));
+                assertEquals("Succeeded", p.getStatus().getPhase(), p.getMetadata().getName());
+            }
+            // Every member checkpoint that counted and every mixed input is in the bucket.
+            String uid8 = c.genericKubernetesResources(API, "PbtNasSearch").withName(name).get().getMetadata().getUid()
+                    .substring(0, 8);
+            Path root = gateway.bucketDir(bucket).resolve("searches/" + E2eScenario.NAMESPACE + "/" + name + "-" + uid8);
+            int mixed = 0;
+            for (JsonNode m : status.path("members")) {
+                for (int g = 0; g < 3; g++) {
+                    Path attempt = root.resolve("members/" + m.path("id").asInt() + "/gen-" + g + "/attempt-"
+                            + m.path("checkpointAttempts").path(g).asInt());
+                    assertTrue(Files.size(attempt.resolve("model.safetensors")) > 0 && Files.isRegularFile(attempt.resolve("metrics.json")),
+                            "no checkpoint in the bucket at " + root.relativize(attempt));
+                }
+                for (JsonNode e : m.path("lineage")) {
+                    if ("mix".equals(e.path("kind").asText())) {
+                        mixed++;
+                        assertTrue(Files.isRegularFile(root.resolve("members/" + m.path("id").asInt() + "/gen-"
+                                + e.path("generation").asInt() + "/input.safetensors")), "a mixed input is not in the bucket");
+                    }
+                }
+            }
+            assertTrue(mixed > 0, "no member was mixed: the streaming mix was not exercised");
+            for (String f : List.of("best/model.safetensors", "history.json", "report.html")) {
+                assertTrue(Files.isRegularFile(root.resolve(f)), "no " + f + " in the bucket");
+            }
+            // pbtnas eval of the exported best/, from the bucket, in the trainer image, reproduces the score.
+            String best = "s3://" + bucket + "/searches/" + E2eScenario.NAMESPACE + "/" + name + "-" + uid8 + "/best";
+            double eval = BucketPod.evalScore(c, manifest.path("spec").path("trainer").path("image").asText(), s3, best,
+                    "bucket-keys");
+            assertEquals(status.path("best").path("score").asDouble(), eval, 1e-9,
+                    "pbtnas eval " + best + " must reproduce status.best.score");
+        }
+    }
+
+    static boolean hasTrue(JsonNode status, String type) {
+        for (JsonNode cnd : status.path("conditions")) {
+            if (type.equals(cnd.path("type").asText()) && "True".equals(cnd.path("status").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What must not depend on interruptions: everything but checkpoint paths, which attempt counted, and bookkeeping. */

@@ -18,7 +18,7 @@ import java.util.UUID;
 /**
  * A real S3 server for the tests: versitygw (built by test-env/build.sh) with its posix back end on
  * a temporary folder and its metadata in a sidecar folder beside it, so no xattrs are needed.
- * Listens on 127.0.0.1 on a free port. {@link #stop()} and {@link #start()} again keep the port, the
+ * Listens on 127.0.0.1 (or a given address, e.g. the real node's IP, so that pods reach it) on a free port. {@link #stop()} and {@link #start()} again keep the port, the
  * credentials and the data, for tests of a gateway that goes away mid-transfer.
  */
 public final class VersityGateway implements AutoCloseable {
@@ -32,19 +32,27 @@ public final class VersityGateway implements AutoCloseable {
   private final int port;
   private Process process;
 
-  private VersityGateway(Path binary, Path dir, int port) {
+  private final String host;
+
+  private VersityGateway(Path binary, Path dir, String host, int port) {
     this.binary = binary;
     this.dir = dir;
+    this.host = host;
     this.port = port;
-    this.endpoint = new S3Endpoint(URI.create("http://127.0.0.1:" + port),
+    this.endpoint = new S3Endpoint(URI.create("http://" + host + ":" + port),
         "test-" + UUID.randomUUID().toString().substring(0, 8), UUID.randomUUID().toString(), "us-east-1");
   }
 
   /** Starts a gateway on a new temporary folder; close it when done. */
   public static VersityGateway startNew() throws IOException {
+    return startNew("127.0.0.1");
+  }
+
+  /** As {@link #startNew()}, listening on {@code host} (an IPv4 address of this machine). */
+  public static VersityGateway startNew(String host) throws IOException {
     Path binary = binary(System.getProperties(), System.getenv(), VersionPins.packaged("VERSITYGW_VERSION"));
     Path dir = Files.createTempDirectory("pbtnas-s3-");
-    VersityGateway g = new VersityGateway(binary, dir, freePort());
+    VersityGateway g = new VersityGateway(binary, dir, host, freePort());
     g.start();
     return g;
   }
@@ -89,7 +97,7 @@ public final class VersityGateway implements AutoCloseable {
     Files.createDirectories(root);
     Files.createDirectories(meta);
     Path log = dir.resolve("versitygw.log");
-    ProcessBuilder pb = new ProcessBuilder(List.of(binary.toString(), "--port", "127.0.0.1:" + port,
+    ProcessBuilder pb = new ProcessBuilder(List.of(binary.toString(), "--port", host + ":" + port,
         "posix", "--sidecar", meta.toAbsolutePath().toString(), root.toAbsolutePath().toString()))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -102,7 +110,7 @@ public final class VersityGateway implements AutoCloseable {
         String why = process.isAlive() ? "did not listen within " + STARTUP_TIMEOUT.toSeconds() + " s"
             : "exited with " + process.exitValue();
         process.destroyForcibly();
-        throw new IOException("versitygw on 127.0.0.1:" + port + " " + why + "; its log " + log + ":\n" + tail(log));
+        throw new IOException("versitygw on " + host + ":" + port + " " + why + "; its log " + log + ":\n" + tail(log));
       }
       sleep();
     }
@@ -140,7 +148,7 @@ public final class VersityGateway implements AutoCloseable {
 
   private boolean accepts() {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      s.connect(new InetSocketAddress(host, port), 500);
       return true;
     } catch (IOException e) {
       return false;
@@ -148,7 +156,7 @@ public final class VersityGateway implements AutoCloseable {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0)) { // free on every address, the node IP included
       return s.getLocalPort();
     }
   }
