@@ -49,6 +49,8 @@ import java.util.concurrent.Callable;
     "--root may be an s3://bucket/prefix: the best checkpoint is downloaded, exported with the same code, and "
         + "best/, history.json and report.html are uploaded under the prefix (standard AWS environment: "
         + "AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE).",
+    "A bucket that cannot be reached (no such bucket, refused credentials, no connection) writes a termination "
+        + "message starting with 'storage unavailable: ', which the operator turns into condition StorageUnavailable.",
     "Exit codes: 0 done, 2 bad input (the message names the flag/field), 1 I/O failure."})
 public final class ExportCommand implements Callable<Integer> {
     static final String REPORT = CheckpointLayout.REPORT;
@@ -88,6 +90,10 @@ public final class ExportCommand implements Callable<Integer> {
             description = "With --status: the trainer arguments (JSON object or @FILE), recorded in best/task.json.")
     String taskArgs;
 
+    @Option(names = "--termination-log", paramLabel = "FILE",
+            description = "Where the failure message also goes (a pod's termination message).")
+    Path terminationLog;
+
     /** What is exported, however it was given; {@code spec} is null without --search (then no report). */
     private record Input(String name, SearchStatus status, SearchSpace space, String task, Map<String, Object> args,
                          SearchSpec spec) {
@@ -102,7 +108,7 @@ public final class ExportCommand implements Callable<Integer> {
             if (where instanceof S3Location bucketRoot) {
                 Input in = search != null ? fromResource() : fromFlags();
                 try (LazyS3 s3 = new LazyS3()) {
-                    out.println("pbtnas export: " + toBucket(bucketRoot, in, s3.get()));
+                    out.println("pbtnas export: " + toBucket(bucketRoot, in, s3));
                 }
                 return Main.OK;
             }
@@ -116,11 +122,9 @@ public final class ExportCommand implements Callable<Integer> {
                     .toString()));
             return Main.OK;
         } catch (IllegalArgumentException e) {
-            err.println("pbtnas export: " + e.getMessage());
-            return Main.BAD_INPUT;
+            return TerminationLog.fail(err, terminationLog, "export", Main.BAD_INPUT, e.getMessage(), e);
         } catch (IOException e) {
-            err.println("pbtnas export: I/O failure: " + e.getMessage());
-            return Main.FAILURE;
+            return TerminationLog.fail(err, terminationLog, "export", Main.FAILURE, "I/O failure: " + e.getMessage(), e);
         }
     }
 
@@ -147,7 +151,7 @@ public final class ExportCommand implements Callable<Integer> {
      * root, exported there with the same code, and best/, history.json and report.html go up (they are
      * derived and rewritten whole on each run, so they replace an earlier export; checkpoints never are).
      */
-    private String toBucket(S3Location bucketRoot, Input in, S3Objects s3) throws IOException {
+    private String toBucket(S3Location bucketRoot, Input in, LazyS3 bucket) throws IOException {
         BestMember best = in.status().best();
         if (best == null || best.checkpoint() == null || best.checkpoint().isBlank()) {
             checkedBest(in.status(), new CheckpointLayout(Path.of("."))); // names what is missing
@@ -158,6 +162,7 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--status.best.checkpoint: " + e.getMessage(), e);
         }
+        S3Objects s3 = bucket.get(); // only once the input is known to be good: its errors come first
         Path temp = Files.createTempDirectory("pbtnas-export-");
         try {
             try {

@@ -4,12 +4,15 @@ import io.pbtnas.cli.validate.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The `pbtnas` command: run a search locally, mix a checkpoint (init container), evaluate a network, validate manifests. */
+/**
+ * The `pbtnas` command: run a search locally; the steps of the operator's pods (stage, mix, verify, export,
+ * cleanup); evaluate a network; validate manifests.
+ */
 @Command(name = "pbtnas", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "PBT-NAS: neural architecture search by Population Based Training with shrink-perturb "
                 + "weight inheritance. The same PbtNasSearch manifest runs on a cluster (kubectl apply) or here.",
-        subcommands = {RunCommand.class, MixCommand.class, ExportCommand.class, EvalCommand.class, VerifyCommand.class,
-            ReportCommand.class, ValidateCommand.class,
+        subcommands = {RunCommand.class, StageCommand.class, MixCommand.class, VerifyCommand.class, ExportCommand.class,
+            CleanupCommand.class, EvalCommand.class, ReportCommand.class, ValidateCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
         + "with the standard AWS environment: AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
         + "or AWS_PROFILE (or the pod's web identity).",
     "Idempotent: when the plan's output already exists and is readable, nothing is done.",
+    "A bucket that cannot be reached (no such bucket, refused credentials, no connection) writes a termination "
+        + "message starting with 'storage unavailable: ', which the operator turns into condition StorageUnavailable.",
     "Exit codes: 0 done, 2 bad input (the message names the flag/field), 1 I/O failure."})
 public final class MixCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -46,6 +48,10 @@ public final class MixCommand implements Callable<Integer> {
     @Option(names = "--search-space", paramLabel = "JSON",
             description = "The search space {\"genes\":[...]} as JSON (or @FILE). Env: PBTNAS_SEARCH_SPACE.")
     String searchSpace;
+
+    @Option(names = "--termination-log", paramLabel = "FILE",
+            description = "Where the failure message also goes (a pod's termination message).")
+    Path terminationLog;
 
     @Override
     public Integer call() {
@@ -74,11 +80,9 @@ public final class MixCommand implements Callable<Integer> {
             }
             return Main.OK;
         } catch (IllegalArgumentException e) {
-            err.println("pbtnas mix: " + e.getMessage());
-            return Main.BAD_INPUT;
+            return TerminationLog.fail(err, terminationLog, "mix", Main.BAD_INPUT, e.getMessage(), e);
         } catch (IOException e) {
-            err.println("pbtnas mix: I/O failure: " + e.getMessage());
-            return Main.FAILURE;
+            return TerminationLog.fail(err, terminationLog, "mix", Main.FAILURE, "I/O failure: " + e.getMessage(), e);
         }
     }
 

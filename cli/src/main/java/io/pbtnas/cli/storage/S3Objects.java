@@ -19,8 +19,11 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -55,31 +58,53 @@ public final class S3Objects implements AutoCloseable {
         return s3;
     }
 
-    /** The object's size; {@link java.nio.file.NoSuchFileException} naming it when it is not there. */
+    /**
+     * The object's size; {@link java.nio.file.NoSuchFileException} naming it when it is not there,
+     * {@link StorageUnavailableException} when the bucket cannot be reached.
+     */
     public long size(S3Location object) throws IOException {
         try {
             return s3.headObject(HeadObjectRequest.builder().bucket(object.bucket()).key(object.key()).build())
                     .contentLength();
-        } catch (SdkException e) {
+        } catch (S3Exception e) {
             IOException io = S3Errors.of("reading", object, e);
-            if (io instanceof java.nio.file.NoSuchFileException) {
-                requireBucket(object); // a HEAD's 404 has no body: tell a missing bucket from a missing key
-            }
+            explainHead("reading", object);
             throw io;
+        } catch (SdkException e) {
+            throw S3Errors.of("reading", object, e);
         }
     }
 
-    private void requireBucket(S3Location object) throws IOException {
+    /**
+     * Checks that the bucket exists and answers these credentials (HeadBucket), before a step starts;
+     * {@link StorageUnavailableException} naming the bucket and the S3 error when it does not.
+     */
+    public void requireReachable(S3Location where) throws IOException {
         try {
-            s3.headBucket(b -> b.bucket(object.bucket()));
+            s3.headBucket(b -> b.bucket(where.bucket()));
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                throw new IOException("reading " + object + ": NoSuchBucket (HTTP 404): the bucket '" + object.bucket()
-                        + "' does not exist (create it, or check the bucket name and endpoint)", e);
-            }
-            // anything else: the object's own error says more
+            IOException io = S3Errors.of("checking the bucket of", where, e);
+            explainHead("checking the bucket of", where);
+            throw io;
         } catch (SdkException e) {
-            // the same: report the object's error
+            throw S3Errors.of("checking the bucket of", where, e);
+        }
+    }
+
+    /**
+     * A HEAD's answer has no body, so no S3 error code: a 404 may be a missing key or a missing
+     * bucket (or, on versitygw, an unknown access key), a 403 any refusal. A one-key listing of the
+     * same bucket tells which: its error is thrown when it says the bucket cannot be reached; when the
+     * listing works, the HEAD's own error stands.
+     */
+    private void explainHead(String action, S3Location where) throws IOException {
+        try {
+            s3.listObjectsV2(b -> b.bucket(where.bucket()).prefix(where.key()).maxKeys(1));
+        } catch (SdkException e) {
+            IOException io = S3Errors.of(action, where, e);
+            if (io instanceof StorageUnavailableException) {
+                throw io;
+            }
         }
     }
 
@@ -201,6 +226,38 @@ public final class S3Objects implements AutoCloseable {
             throw e.getCause();
         }
         return out;
+    }
+
+    /** DeleteObjects takes at most this many keys per request. */
+    static final int DELETE_BATCH = 1000;
+
+    /**
+     * Deletes every object under {@code prefix}, taken as a folder ({@code key/}: a sibling such as
+     * {@code key-other/} stays); returns how many. Never the whole bucket: an empty key is refused.
+     */
+    public int deleteUnder(S3Location prefix) throws IOException {
+        if (prefix.key().isEmpty()) {
+            throw new IllegalArgumentException(prefix + ": no key prefix; a whole bucket is never deleted");
+        }
+        List<String> keys = list(prefix).keySet().stream().map(k -> prefix.prefix() + k).toList();
+        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).stream()
+                    .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+            DeleteObjectsResponse r;
+            try {
+                // quiet: the answer lists only the keys that could not be deleted
+                r = s3.deleteObjects(b -> b.bucket(prefix.bucket()).delete(d -> d.objects(batch).quiet(true)));
+            } catch (SdkException e) {
+                throw S3Errors.of("deleting objects under", new S3Location(prefix.bucket(), prefix.prefix()), e);
+            }
+            if (r.hasErrors() && !r.errors().isEmpty()) {
+                S3Error first = r.errors().get(0);
+                throw S3Errors.ofObject("deleting", new S3Location(prefix.bucket(), first.key()), first.code(),
+                        first.message() + " (" + r.errors().size() + " of " + batch.size() + " objects in this batch "
+                                + "not deleted)");
+            }
+        }
+        return keys.size();
     }
 
     public void createBucket(String bucket) throws IOException {

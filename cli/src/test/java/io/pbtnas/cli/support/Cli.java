@@ -59,6 +59,20 @@ public final class Cli {
         return b.toString().trim();
     }
 
+    /**
+     * `pbtnas ARGS` in a child JVM with extra environment, as a pod's container runs it; waits for it.
+     * Its stdout and stderr together (in {@code log}) are both {@code out} and {@code err}.
+     */
+    public static Result child(Path log, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Process p = start(log, env, args);
+        if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("pbtnas " + String.join(" ", args) + " did not finish within 5 minutes");
+        }
+        String out = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
+        return new Result(p.exitValue(), out, out);
+    }
+
     /** Starts `pbtnas ARGS` as a child JVM, output to {@code log}, with extra environment. */
     public static Process start(Path log, Map<String, String> env, String... args) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(java(Main.class.getName(), args));
