@@ -49,6 +49,12 @@ public final class MixCommand implements Callable<Integer> {
             description = "The search space {\"genes\":[...]} as JSON (or @FILE). Env: PBTNAS_SEARCH_SPACE.")
     String searchSpace;
 
+    @Option(names = "--upload", paramLabel = "S3_ROOT",
+            description = "After mixing, also keep the child in this s3:// search root at the plan's output path, as a "
+                    + "volume keeps it (what the operator's pods on a bucket do). The mix is seeded, so an object "
+                    + "already there of the same size is this plan's child (a retried step), not an error.")
+    String upload;
+
     @Option(names = "--termination-log", paramLabel = "FILE",
             description = "Where the failure message also goes (a pod's termination message).")
     Path terminationLog;
@@ -74,15 +80,44 @@ public final class MixCommand implements Callable<Integer> {
             if (S3Location.isS3(outputValue)) {
                 throw new IllegalArgumentException("--output-root: '" + outputValue + "' must be a local folder");
             }
+            S3Location keep = upload == null || upload.isBlank() ? null : uploadRoot(upload);
             try (LazyS3 bucket = new LazyS3()) {
                 MixStep.Result r = MixStep.fromJson(parents, Path.of(outputValue), planJson, spaceJson, bucket).run();
                 out.println("pbtnas mix: " + (r.alreadyDone() ? "already done: " : "wrote ") + r.output());
+                if (keep != null) {
+                    String key = Path.of(outputValue).toAbsolutePath().normalize()
+                            .relativize(r.output().toAbsolutePath().normalize()).toString().replace('\\', '/');
+                    out.println("pbtnas mix: " + keepInBucket(bucket.get(), r.output(), keep.resolve(key)));
+                }
             }
             return Main.OK;
         } catch (IllegalArgumentException e) {
             return TerminationLog.fail(err, terminationLog, "mix", Main.BAD_INPUT, e.getMessage(), e);
         } catch (IOException e) {
             return TerminationLog.fail(err, terminationLog, "mix", Main.FAILURE, "I/O failure: " + e.getMessage(), e);
+        }
+    }
+
+    private static S3Location uploadRoot(String value) {
+        if (!S3Location.isS3(value)) {
+            throw new IllegalArgumentException("--upload: '" + value + "' must be an s3://bucket/prefix search root");
+        }
+        return S3Location.parse(value);
+    }
+
+    /** Puts the child at its key, unless this plan's child (same size) is there already. */
+    private static String keepInBucket(io.pbtnas.cli.storage.S3Objects s3, Path child, S3Location target)
+            throws IOException {
+        try {
+            s3.putNew(child, target);
+            return "kept " + target;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            long there = s3.size(target);
+            if (there != Files.size(child)) {
+                throw new IOException(target + " exists with " + there + " bytes, the child has " + Files.size(child)
+                        + ": another plan's child at this key; nothing replaced", e);
+            }
+            return "already kept: " + target;
         }
     }
 
