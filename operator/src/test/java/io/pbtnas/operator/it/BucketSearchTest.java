@@ -209,9 +209,9 @@ class BucketSearchTest {
 
     @Test
     void theGatewayStoppedAtTheUploadFailsTheAttemptNamingTheBucketAndTheRetryCompletes() throws Exception {
-        // Not below /tmp: the test kubelet maps a pod's /tmp (its emptyDir) to a folder of its own.
-        Path release = Files.createDirectories(Path.of("target").toAbsolutePath()
-                .resolve("hold-" + java.util.UUID.randomUUID())).resolve("release");
+        // Not below /tmp (where a checkout may be, too): the test kubelet rewrites every path under a pod's
+        // /tmp mount to that pod's own emptyDir, so the trainer would wait for a file that never appears.
+        Path release = Files.createTempDirectory(Path.of("/var/tmp"), "pbtnas-hold-").resolve("release");
         try (Harness h = new Harness("s3down")) {
             secret(h, "team-s3", true);
             String args = "{holdInGeneration: 1, holdUntilFile: \"" + release + "\"}";
