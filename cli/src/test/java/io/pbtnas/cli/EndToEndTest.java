@@ -107,8 +107,8 @@ class EndToEndTest {
     @Test
     void theBestNetworkInABucketEvaluatesToTheSameScore(S3Endpoint e) throws Exception {
         S3Location best = new S3Location("e2e", "searches/ns/local-small-1234abcd/best");
-        try (S3Objects s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
-                e.secretAccessKey())), S3Objects.DEFAULT_PART_SIZE)) {
+        try (S3Objects s3 = S3Objects.of(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
+                e.secretAccessKey()))) {
             s3.createBucket(best.bucket());
             s3.putAttempt(DIR.resolve("best"), best);
         }
@@ -135,8 +135,8 @@ class EndToEndTest {
         String checkpoint = status.get("best").get("checkpoint").asText(); // members/<m>/gen-<g>/attempt-<a>/...
         String memberGen = checkpoint.substring(0, checkpoint.indexOf("/attempt-"));
         S3Location root = new S3Location("e2e-member", "searches/ns/local-small-1234abcd");
-        try (S3Objects s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
-                e.secretAccessKey())), S3Objects.DEFAULT_PART_SIZE)) {
+        try (S3Objects s3 = S3Objects.of(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
+                e.secretAccessKey()))) {
             s3.createBucket(root.bucket());
             s3.putNew(DIR.resolve("search.json"), root.resolve("search.json"));
             s3.putAttempt(DIR.resolve(memberGen), root.resolve(memberGen));

@@ -116,8 +116,8 @@ class ExportCommandTest {
         S3Location root = new S3Location("export-test", "searches/ns/resume-1234abcd");
         Path input = tmp.resolve("s3-search.json.gz");
         Files.write(input, gzippedResource(work));
-        try (S3Objects s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
-                e.secretAccessKey())), S3Objects.DEFAULT_PART_SIZE)) {
+        try (S3Objects s3 = S3Objects.of(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
+                e.secretAccessKey()))) {
             s3.createBucket(root.bucket());
             s3.putAttempt(work.resolve("members"), root.resolve("members"));
             Path log = tmp.resolve("s3-export.log");

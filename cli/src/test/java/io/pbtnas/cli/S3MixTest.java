@@ -46,8 +46,7 @@ class S3MixTest {
     @BeforeAll
     static void bucket(S3Endpoint e) throws IOException {
         endpoint = e;
-        s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(), e.secretAccessKey())),
-                S3Objects.DEFAULT_PART_SIZE);
+        s3 = S3Objects.of(S3Settings.of(e.url(), e.region(), e.accessKeyId(), e.secretAccessKey()));
         s3.createBucket(BUCKET);
     }
 

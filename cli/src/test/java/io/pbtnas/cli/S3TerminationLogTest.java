@@ -30,8 +30,8 @@ class S3TerminationLogTest {
     @Test
     void mixWritesAStorageFailureForAMissingBucketAndThePlainMessageForAMissingParent(S3Endpoint e, @TempDir Path dir)
             throws Exception {
-        try (S3Objects s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
-                e.secretAccessKey())), S3Objects.DEFAULT_PART_SIZE)) {
+        try (S3Objects s3 = S3Objects.of(S3Settings.of(e.url(), e.region(), e.accessKeyId(),
+                e.secretAccessKey()))) {
             s3.createBucket("mix-log-test");
         }
         Path out = Files.createDirectories(dir.resolve("emptydir"));

@@ -23,8 +23,8 @@ final class BucketPod {
     }
 
     static void createBucket(S3Endpoint s3, String bucket) throws IOException {
-        try (S3Objects objects = new S3Objects(S3Clients.create(S3Settings.of(s3.url(), s3.region(), s3.accessKeyId(),
-                s3.secretAccessKey())), S3Objects.DEFAULT_PART_SIZE)) {
+        try (S3Objects objects = S3Objects.of(S3Settings.of(s3.url(), s3.region(), s3.accessKeyId(),
+                s3.secretAccessKey()))) {
             objects.createBucket(bucket);
         }
     }

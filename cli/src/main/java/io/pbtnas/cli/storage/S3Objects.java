@@ -51,7 +51,12 @@ public final class S3Objects implements AutoCloseable {
 
     /** A client from the standard AWS environment (see {@link S3Settings#fromEnvironment}). */
     public static S3Objects fromEnvironment() {
-        return new S3Objects(S3Clients.create(S3Settings.fromEnvironment(System.getenv())), DEFAULT_PART_SIZE);
+        return of(S3Settings.fromEnvironment(System.getenv()));
+    }
+
+    /** A client for {@code settings}, with the default part size. */
+    public static S3Objects of(S3Settings settings) {
+        return new S3Objects(S3Clients.create(settings), DEFAULT_PART_SIZE);
     }
 
     public S3Client client() {

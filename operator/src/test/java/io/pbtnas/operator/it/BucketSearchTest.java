@@ -51,8 +51,7 @@ class BucketSearchTest {
     static void startGateway() throws Exception {
         gateway = VersityGateway.startNew();
         S3Endpoint e = gateway.endpoint();
-        s3 = new S3Objects(S3Clients.create(S3Settings.of(e.url(), e.region(), e.accessKeyId(), e.secretAccessKey())),
-                S3Objects.DEFAULT_PART_SIZE);
+        s3 = S3Objects.of(S3Settings.of(e.url(), e.region(), e.accessKeyId(), e.secretAccessKey()));
         s3.createBucket(BUCKET);
     }
 
