@@ -1,25 +1,21 @@
 #!/usr/bin/env python3
-"""Per-step overhead of a search on a real node: for every member pod, the time from the pod's
-creation to the trainer's first training batch (scheduling, image/container start, the mix init
-container, JVM and libtorch load) next to the step's training time.
+"""Per-step overhead of a search on a real node, from what record.py kept while it ran: for every member
+pod, the time from its creation to the trainer's first training batch (scheduling, container start, the
+stage or mix init container, JVM and libtorch load), the training, and from the trainer's result to the
+pod being done (the trainer's exit, `pbtnas verify`, on a bucket the upload), then to the next pod.
 
-Reads `kubectl get pods -o json` of one search and `kubectl logs --timestamps` of each trainer
-container (the container runtime's nanosecond timestamps on the trainer's JSON event lines).
-Usage: overhead.py --namespace NS --search NAME --out DIR   (KUBECONFIG names the cluster)
-Writes DIR/pods.json (raw per-pod times) and DIR/summary.md; prints the summary.
+Times: pod creation, binding to the node, "done" (phase Succeeded) and deletion are when the watch saw them (this machine's
+clock, milliseconds); the trainer's events are the container runtime's nanosecond log timestamps;
+container start and finish times have one-second resolution.
+Usage: overhead.py --recorded FILE --out DIR [--title TEXT]
+Writes DIR/pods.json (per-pod times) and DIR/summary.md; prints the summary.
 """
 import argparse
 import datetime as dt
 import json
 import os
 import statistics
-import subprocess
 import sys
-
-
-def kubectl(*args):
-    exe = os.environ.get("KUBECTL", "kubectl")
-    return subprocess.run([exe, *args], check=True, capture_output=True, text=True).stdout
 
 
 def ts(text):
@@ -34,10 +30,10 @@ def ts(text):
     return base + (float("0." + frac) if frac else 0.0)
 
 
-def events(namespace, pod):
+def events(log_lines):
     """(timestamp, event JSON) for each JSON line the trainer printed."""
     out = []
-    for line in kubectl("-n", namespace, "logs", "--timestamps", pod, "-c", "trainer").splitlines():
+    for line in log_lines:
         stamp, _, rest = line.partition(" ")
         try:
             ev = json.loads(rest)
@@ -48,94 +44,122 @@ def events(namespace, pod):
     return out
 
 
-def pod_times(namespace, pod):
+def pod_times(rec):
+    pod = rec["pod"]
     meta, status = pod["metadata"], pod["status"]
-    name = meta["name"]
-    created = ts(meta["creationTimestamp"])
-    scheduled = next((ts(c["lastTransitionTime"]) for c in status.get("conditions", [])
-                      if c["type"] == "PodScheduled" and c["status"] == "True"), None)
-    # The trainer is the last init container (the main container, `pbtnas verify`, checks its output).
+    scheduled = rec.get("scheduledSeen")
     containers = status.get("initContainerStatuses", []) + status.get("containerStatuses", [])
-    done = {s["name"]: s["state"]["terminated"] for s in containers if "terminated" in s["state"]}
-    mix, trainer, verify = done.get("mix"), done.get("trainer"), done.get("verify")
-    first_start = min((ts(t["startedAt"]) for t in done.values()), default=None)
-    if trainer is None or trainer.get("exitCode") != 0:
+    done = {s["name"]: s["state"]["terminated"] for s in containers if "terminated" in s.get("state", {})}
+    before = done.get("mix") or done.get("stage")
+    trainer, verify = done.get("trainer"), done.get("verify")
+    if trainer is None or trainer.get("exitCode") != 0 or status.get("phase") != "Succeeded":
         return None
-    evs = events(namespace, name)
+    evs = events(rec["log"])
     first = lambda kind: next((t for t, e in evs if e["event"] == kind), None)
     start, first_batch, result = first("start"), first("progress"), first("result")
-    if None in (start, first_batch, result):
+    if None in (start, first_batch, result) or rec["doneSeen"] is None:
         return None
-    # The first progress line is printed after batch 1: the batch itself belongs to training.
-    batches = next((e.get("batches") for t, e in evs if e["event"] == "progress"), None)
     return {
-        "pod": name,
+        "pod": meta["name"],
         "labels": meta.get("labels", {}),
-        "created": created,
+        "created": rec["firstSeen"],
         "scheduled": scheduled,
-        "mixStarted": ts(mix["startedAt"]) if mix else None,
-        "mixFinished": ts(mix["finishedAt"]) if mix else None,
-        "firstContainerStarted": first_start,
+        "before": before and {"name": "mix" if done.get("mix") else "stage",
+                              "started": ts(before["startedAt"]), "finished": ts(before["finishedAt"])},
+        "firstContainerStarted": min(ts(t["startedAt"]) for t in done.values()),
         "trainerStarted": ts(trainer["startedAt"]),
         "trainerReady": start,
         "firstBatch": first_batch,
+        "lastBatch": max(t for t, e in evs if e["event"] == "progress"),
         "result": result,
         "trainerFinished": ts(trainer["finishedAt"]),
-        "finished": ts((verify or trainer)["finishedAt"]),
-        "batchesPerEpoch": batches,
+        "verifyStarted": ts(verify["startedAt"]) if verify else None,
+        "verifyFinished": ts(verify["finishedAt"]) if verify else None,
+        "done": rec["doneSeen"],
+        "deleted": rec["deletedSeen"],
+        # the first progress line is printed after batch 1: that batch belongs to training
+        "batchesPerEpoch": next((e.get("batches") for t, e in evs if e["event"] == "progress"), None),
     }
 
 
-def summarize(rows):
-    def med(f):
-        vals = [f(r) for r in rows if f(r) is not None]
-        return (statistics.median(vals), min(vals), max(vals)) if vals else (float("nan"),) * 3
+def with_next_pod(rows):
+    """One pod at a time (parallelism 1): the gap from a pod being done to the next pod's creation."""
+    for a, b in zip(rows, rows[1:]):
+        a["nextCreated"] = b["created"] if b["created"] >= a["done"] else None
+    if rows:
+        rows[-1]["nextCreated"] = None
+    return rows
 
-    parts = [
-        ("created -> scheduled", lambda r: r["scheduled"] - r["created"] if r["scheduled"] else None),
-        ("scheduled -> first container started",
-         lambda r: r["firstContainerStarted"] - r["scheduled"] if r["scheduled"] else None),
-        ("mix init container (replaced members only)",
-         lambda r: r["mixFinished"] - r["mixStarted"] if r["mixStarted"] else None),
-        ("trainer container started -> JVM + libtorch ready", lambda r: r["trainerReady"] - r["trainerStarted"]),
-        ("ready -> first batch done", lambda r: r["firstBatch"] - r["trainerReady"]),
-        ("overhead: created -> first batch done", lambda r: r["firstBatch"] - r["created"]),
-        ("training: first batch -> result", lambda r: r["result"] - r["firstBatch"]),
-        ("trainer finished -> output verified (pbtnas verify)", lambda r: r["finished"] - r["trainerFinished"]),
-        ("whole step: created -> last container finished", lambda r: r["finished"] - r["created"]),
-    ]
-    lines = ["| part of a member step | median s | min s | max s |", "|---|---|---|---|"]
-    for label, f in parts:
-        m, lo, hi = med(f)
-        lines.append(f"| {label} | {m:.2f} | {lo:.2f} | {hi:.2f} |")
-    shares = [(r["firstBatch"] - r["created"]) / (r["finished"] - r["created"]) for r in rows]
-    lines.append("")
-    lines.append(f"Overhead share of a step (created -> first batch, over created -> finished): median "
-                 f"{statistics.median(shares):.1%}, min {min(shares):.1%}, max {max(shares):.1%}, over {len(rows)} "
-                 f"member steps. Pod creation timestamps have one-second resolution; the rest are the "
-                 f"container runtime's nanosecond log timestamps.")
+
+PARTS = [
+    ("created -> scheduled", lambda r: r["scheduled"] - r["created"] if r["scheduled"] else None),
+    ("scheduled -> first container started",
+     lambda r: r["firstContainerStarted"] - r["scheduled"] if r["scheduled"] else None),
+    ("stage init container (every step on a bucket)",
+     lambda r: r["before"]["finished"] - r["before"]["started"] if r["before"] and r["before"]["name"] == "stage" else None),
+    ("mix init container (replaced members)",
+     lambda r: r["before"]["finished"] - r["before"]["started"] if r["before"] and r["before"]["name"] == "mix" else None),
+    ("trainer container started -> JVM + libtorch ready", lambda r: r["trainerReady"] - r["trainerStarted"]),
+    ("ready -> first batch done", lambda r: r["firstBatch"] - r["trainerReady"]),
+    ("**before training: created -> first batch done**", lambda r: r["firstBatch"] - r["created"]),
+    ("training and evaluation: first batch -> result", lambda r: r["result"] - r["firstBatch"]),
+    ("of which evaluation: last batch -> result", lambda r: r["result"] - r["lastBatch"]),
+    ("verify container (checks; on a bucket also the upload)",
+     lambda r: r["verifyFinished"] - r["verifyStarted"] if r["verifyStarted"] else None),
+    ("**after training: result -> pod done**", lambda r: r["done"] - r["result"]),
+    ("whole step: created -> pod done", lambda r: r["done"] - r["created"]),
+    ("teardown: pod done -> next member pod created (one at a time)",
+     lambda r: r["nextCreated"] - r["done"] if r.get("nextCreated") else None),
+    ("pod done -> pod deleted", lambda r: r["deleted"] - r["done"] if r["deleted"] else None),
+]
+
+
+def stats(rows, f):
+    vals = [v for v in (f(r) for r in rows) if v is not None]
+    return (statistics.median(vals), min(vals), max(vals), len(vals)) if vals else None
+
+
+def shares(rows):
+    """Overhead over the whole step: before training alone, and everything that is not training."""
+    before = [(r["firstBatch"] - r["created"]) / (r["done"] - r["created"]) for r in rows]
+    total = [1 - (r["result"] - r["firstBatch"]) / (r["done"] - r["created"]) for r in rows]
+    return before, total
+
+
+def summarize(rows, title):
+    lines = [f"### {title}", "", "| part of a member step | median s | min s | max s | steps |", "|---|---|---|---|---|"]
+    for label, f in PARTS:
+        s = stats(rows, f)
+        lines.append(f"| {label} | " + (" | ".join(f"{x:.2f}" for x in s[:3]) + f" | {s[3]}" if s else "- | - | - | 0") + " |")
+    before, total = shares(rows)
+    lines += ["", f"Overhead share of a step, over created -> pod done, {len(rows)} member steps: before training "
+                  f"median {statistics.median(before):.1%} (min {min(before):.1%}, max {max(before):.1%}); everything "
+                  f"but training median {statistics.median(total):.1%} (min {min(total):.1%}, max {max(total):.1%}). Rows that use a "
+                  f"container's start or finish (first container started, the init and verify containers, trainer started) "
+                  f"have the API's one-second resolution; the rest are milliseconds or better."]
     return "\n".join(lines)
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--namespace", required=True)
-    ap.add_argument("--search", required=True)
+    ap.add_argument("--recorded", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--title", default="member steps")
     a = ap.parse_args()
-    pods = json.loads(kubectl("-n", a.namespace, "get", "pods", "-l", f"pbtnas.io/search={a.search}", "-o", "json"))
-    rows = [r for r in (pod_times(a.namespace, p) for p in pods["items"]
-                        if p["metadata"].get("labels", {}).get("pbtnas.io/role", "member") == "member") if r]
+    recorded = json.load(open(a.recorded))
+    rows = sorted((r for r in (pod_times(rec) for rec in recorded.values() if "pod" in rec) if r),
+                  key=lambda r: r["created"])
     if not rows:
-        sys.exit("overhead: no succeeded member pods with trainer events found")
-    rows.sort(key=lambda r: r["created"])
+        sys.exit(f"overhead: no succeeded member pods with trainer events in {a.recorded}")
+    rows = with_next_pod(rows)
     os.makedirs(a.out, exist_ok=True)
-    for name, text in (("pods.json", json.dumps(rows, indent=1)), ("summary.md", summarize(rows) + "\n")):
+    text = summarize(rows, a.title)
+    for name, body in (("pods.json", json.dumps(rows, indent=1)), ("summary.md", text + "\n")):
         tmp = os.path.join(a.out, f".{name}.tmp")
         with open(tmp, "w") as f:
-            f.write(text)
+            f.write(body)
         os.replace(tmp, os.path.join(a.out, name))
-    print(summarize(rows))
+    print(text)
 
 
 if __name__ == "__main__":

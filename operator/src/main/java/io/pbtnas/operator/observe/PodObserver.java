@@ -189,9 +189,7 @@ public final class PodObserver {
                 }
             }
         }
-        return Stream.concat(
-                        status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
-                        status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream())
+        return ContainerStatuses.inOrder(status)
                 .filter(cs -> cs.getState() != null && cs.getState().getWaiting() != null
                         && STUCK_WAITING.contains(cs.getState().getWaiting().getReason()))
                 .findFirst()
@@ -212,9 +210,7 @@ public final class PodObserver {
             return DEADLINE_EXCEEDED + " (spec.trainer.stepTimeout)"
                     + (status.getMessage() == null ? "" : ": " + status.getMessage());
         }
-        Stream<ContainerStatus> all = Stream.concat(
-                status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
-                status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream());
+        Stream<ContainerStatus> all = ContainerStatuses.inOrder(status);
         return all.filter(cs -> cs.getState() != null && cs.getState().getTerminated() != null
                         && cs.getState().getTerminated().getExitCode() != null
                         && cs.getState().getTerminated().getExitCode() != 0)
@@ -262,9 +258,7 @@ public final class PodObserver {
     /** The detail of the first container that ended reporting an unreachable bucket. */
     static Optional<String> storageFailure(Pod pod) {
         var status = pod.getStatus();
-        return Stream.concat(
-                        status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
-                        status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream())
+        return ContainerStatuses.inOrder(status)
                 .filter(cs -> cs.getState() != null && cs.getState().getTerminated() != null)
                 .map(cs -> cs.getState().getTerminated().getMessage())
                 .filter(StorageFailure::is)
@@ -278,9 +272,7 @@ public final class PodObserver {
             return Optional.empty();
         }
         var status = pod.getStatus();
-        return Stream.concat(
-                        status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
-                        status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream())
+        return ContainerStatuses.inOrder(status)
                 .filter(cs -> container.equals(cs.getName()) && cs.getState() != null)
                 .map(cs -> cs.getState().getTerminated())
                 .filter(t -> t != null)

@@ -20,9 +20,7 @@ public final class PodTimes {
     public static Instant finishedAt(Pod pod) {
         var status = pod.getStatus();
         if (status != null) {
-            Stream<ContainerStatus> all = Stream.concat(
-                    status.getInitContainerStatuses() == null ? Stream.empty() : status.getInitContainerStatuses().stream(),
-                    status.getContainerStatuses() == null ? Stream.empty() : status.getContainerStatuses().stream());
+            Stream<ContainerStatus> all = ContainerStatuses.inOrder(status);
             Instant latest = all.filter(cs -> cs.getState() != null && cs.getState().getTerminated() != null)
                     .map(cs -> parse(cs.getState().getTerminated().getFinishedAt()))
                     .filter(t -> t != null)

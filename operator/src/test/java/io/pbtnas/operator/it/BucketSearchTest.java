@@ -17,6 +17,7 @@ import io.pbtnas.core.model.SearchStatus;
 import io.pbtnas.core.status.ConditionType;
 import io.pbtnas.core.status.Reason;
 import io.pbtnas.operator.api.PbtNasSearch;
+import io.pbtnas.operator.observe.ContainerStatuses;
 import io.pbtnas.operator.pods.ContainerNames;
 import io.pbtnas.operator.pods.PodLabels;
 import io.pbtnas.testkit.s3.S3Endpoint;
@@ -29,7 +30,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,8 +92,7 @@ class BucketSearchTest {
 
     /** Whether the pod's trainer container ever started (it is the last init container). */
     static boolean trainerStarted(Pod p) {
-        return p.getStatus() != null && p.getStatus().getInitContainerStatuses() != null
-                && p.getStatus().getInitContainerStatuses().stream().anyMatch(cs -> ContainerNames.TRAINER.equals(cs.getName())
+        return ContainerStatuses.inOrder(p.getStatus()).anyMatch(cs -> ContainerNames.TRAINER.equals(cs.getName())
                         && cs.getState() != null && (cs.getState().getRunning() != null || cs.getState().getTerminated() != null));
     }
 
@@ -245,9 +244,7 @@ class BucketSearchTest {
     }
 
     static boolean running(Pod p, String container) {
-        return p.getStatus() != null && Stream.concat(
-                        p.getStatus().getInitContainerStatuses() == null ? Stream.empty() : p.getStatus().getInitContainerStatuses().stream(),
-                        p.getStatus().getContainerStatuses() == null ? Stream.empty() : p.getStatus().getContainerStatuses().stream())
+        return p.getStatus() != null && ContainerStatuses.inOrder(p.getStatus())
                 .anyMatch(cs -> container.equals(cs.getName()) && cs.getState() != null && cs.getState().getRunning() != null);
     }
 

@@ -5,6 +5,7 @@ import io.pbtnas.operator.pods.ContainerNames;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.pbtnas.operator.observe.ContainerStatuses;
 import io.pbtnas.operator.pods.PodLabels;
 import java.time.Instant;
 import java.util.Comparator;
@@ -74,13 +75,6 @@ final class PodStart {
     }
 
     private static Stream<ContainerStatus> statuses(Pod pod) {
-        var s = pod.getStatus();
-        if (s == null) {
-            return Stream.empty();
-        }
-        return Stream.concat(s.getInitContainerStatuses() == null ? Stream.<ContainerStatus>empty()
-                        : s.getInitContainerStatuses().stream(),
-                s.getContainerStatuses() == null ? Stream.<ContainerStatus>empty()
-                        : s.getContainerStatuses().stream());
+        return ContainerStatuses.inOrder(pod.getStatus());
     }
 }
