@@ -92,18 +92,19 @@ final class BucketStorage implements StorageBackend {
     }
 
     @Override
-    public Container export(String searchFile, VolumeMount searchFileMount) {
-        return container(ContainerNames.EXPORT, config.image(), null)
+    public OneContainerPod export(String searchFile, VolumeMount searchFileMount) {
+        // reads the bucket and its input file only: no work folder
+        return new OneContainerPod(container(ContainerNames.EXPORT, config.image(), null)
                 .withCommand(PbtnasCommands.command())
                 .withArgs(PbtnasCommands.export(root(), searchFile))
                 .withEnv(bucketEnv())
                 .withVolumeMounts(searchFileMount)
-                .build();
+                .build(), List.of());
     }
 
     @Override
-    public CleanupStep cleanup() {
-        return new CleanupStep(container(ContainerNames.CLEANUP, config.image(), null)
+    public OneContainerPod cleanup() {
+        return new OneContainerPod(container(ContainerNames.CLEANUP, config.image(), null)
                 .withCommand(PbtnasCommands.command())
                 .withArgs(PbtnasCommands.cleanup(root()))
                 .withEnv(bucketEnv())

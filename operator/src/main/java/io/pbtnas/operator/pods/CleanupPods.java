@@ -21,7 +21,7 @@ public final class CleanupPods {
 
     public Pod build(PbtNasSearch search, SearchSpec spec) {
         String name = search.getMetadata().getName();
-        StorageBackend.CleanupStep step = StorageBackend.of(search, spec, config).cleanup();
+        StorageBackend.OneContainerPod step = StorageBackend.of(search, spec, config).cleanup();
         Pod pod = new PodBuilder()
                 .withNewMetadata()
                     .withName(PodLabels.cleanupPodName(name))

@@ -22,18 +22,19 @@ public final class ExportPods {
 
     public Pod build(PbtNasSearch search, SearchSpec spec, int attempt) {
         String name = search.getMetadata().getName();
+        StorageBackend.OneContainerPod step = StorageBackend.of(search, spec, config).export(ExportInput.file(),
+                new VolumeMountBuilder().withName(ExportInput.VOLUME).withMountPath(ExportInput.MOUNT_PATH)
+                        .withReadOnly(true).build());
         Pod pod = new PodBuilder()
                 .withMetadata(PodSettings.ownedMetadata(search, spec, PodLabels.exportPodName(name, attempt),
                         PodLabels.export(name, attempt)))
-                .withSpec(PodSettings.podSpec(spec, StorageBackend.of(search, spec, config)))
+                .withSpec(PodSettings.podSpec(spec, step.volumes()))
                 .editSpec()
                     .addNewVolume()
                         .withName(ExportInput.VOLUME)
                         .withNewConfigMap().withName(ExportInput.configMapName(name)).endConfigMap()
                     .endVolume()
-                    .addToContainers(StorageBackend.of(search, spec, config).export(ExportInput.file(),
-                        new VolumeMountBuilder().withName(ExportInput.VOLUME)
-                                .withMountPath(ExportInput.MOUNT_PATH).withReadOnly(true).build()))
+                    .addToContainers(step.container())
                 .endSpec()
                 .build();
         return PodSecurity.apply(pod, config, ContainerNames.OPERATOR_IMAGE);

@@ -50,7 +50,7 @@ final class PodSettings {
         return all;
     }
 
-    /** A member or export pod's spec: the checkpoint volume is the back end's. */
+    /** A member pod's spec: the checkpoint volume is the back end's. */
     static PodSpec podSpec(SearchSpec spec, StorageBackend storage) {
         return podSpec(spec, List.of(storage.checkpointVolume()));
     }

@@ -23,7 +23,7 @@ public sealed interface StorageBackend permits VolumeStorage, BucketStorage {
                 : new VolumeStorage(search, spec, config);
     }
 
-    /** The checkpoint volume of member and export pods: the claim, or an emptyDir work folder. */
+    /** The checkpoint volume of member pods: the claim, or an emptyDir work folder. */
     Volume checkpointVolume();
 
     /** The search root as the trainer, mix, stage and verify containers see it. */
@@ -35,13 +35,13 @@ public sealed interface StorageBackend permits VolumeStorage, BucketStorage {
     /** The publishing step after the trainer: {@code pbtnas verify} (then, on a bucket, the upload). */
     Container verify(Action.Train train, List<String> prunable, String pullPolicy);
 
-    /** The export pod's container, reading the search from {@code searchFile}. */
-    Container export(String searchFile, VolumeMount searchFileMount);
+    /** The export pod's container, reading the search from {@code searchFile}, and the volumes it needs. */
+    OneContainerPod export(String searchFile, VolumeMount searchFileMount);
 
     /** The cleanup pod's container and volumes (retention: delete). */
-    CleanupStep cleanup();
+    OneContainerPod cleanup();
 
-    /** What the cleanup pod runs: its one container and the volumes it needs. */
-    record CleanupStep(Container container, List<Volume> volumes) {
+    /** What a one-container pod (export, cleanup) runs: the container and only the volumes it mounts. */
+    record OneContainerPod(Container container, List<Volume> volumes) {
     }
 }

@@ -76,17 +76,17 @@ final class VolumeStorage implements StorageBackend {
     }
 
     @Override
-    public Container export(String searchFile, VolumeMount searchFileMount) {
-        return container(ContainerNames.EXPORT, config.image(), null)
+    public OneContainerPod export(String searchFile, VolumeMount searchFileMount) {
+        return new OneContainerPod(container(ContainerNames.EXPORT, config.image(), null)
                 .withCommand(PbtnasCommands.command())
                 .withArgs(PbtnasCommands.export(config.volumeMountPath(), searchFile))
                 .withVolumeMounts(searchRootMount(), searchFileMount)
-                .build();
+                .build(), List.of(checkpointVolume()));
     }
 
     /** Mounts the namespace's folder and removes the search's own folder below it. */
     @Override
-    public CleanupStep cleanup() {
+    public OneContainerPod cleanup() {
         String ns = search.getMetadata().getNamespace();
         String target = VolumePaths.onVolume(config.volumeMountPath(), VolumePaths.searchDirName(search));
         Container c = container(ContainerNames.CLEANUP, config.image(), null)
@@ -95,7 +95,7 @@ final class VolumeStorage implements StorageBackend {
                 .withVolumeMounts(new VolumeMountBuilder().withName(ReservedNames.CHECKPOINT_VOLUME)
                         .withMountPath(config.volumeMountPath()).withSubPath(ns).build())
                 .build();
-        return new CleanupStep(c, List.of(checkpointVolume()));
+        return new OneContainerPod(c, List.of(checkpointVolume()));
     }
 
     /**

@@ -178,7 +178,10 @@ class BucketPodsTest {
     @Test
     void exportAndCleanupWorkOnTheSearchsRootInTheBucket() {
         SearchSpec spec = onBucket();
-        Container export = new ExportPods(CONFIG).build(search(), spec, 0).getSpec().getContainers().get(0);
+        Pod exporter = new ExportPods(CONFIG).build(search(), spec, 0);
+        assertEquals(List.of(ExportInput.VOLUME), exporter.getSpec().getVolumes().stream().map(v -> v.getName()).toList(),
+                "the exporter of a bucket mounts its input only, no work folder");
+        Container export = exporter.getSpec().getContainers().get(0);
         assertEquals(List.of("export", "--root", ROOT, "--search", "/etc/pbtnas/export/search.json.gz",
                 "--termination-log", "/dev/termination-log"), export.getArgs());
         Pod cleaner = new CleanupPods(CONFIG).build(search(), spec);
