@@ -4,6 +4,7 @@ import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.checkpoint.InitDistribution;
 import io.pbtnas.core.engine.MixPlan;
 import io.pbtnas.core.safetensors.ByteSource;
+import io.pbtnas.core.safetensors.Durability;
 import io.pbtnas.core.safetensors.FileSource;
 import io.pbtnas.core.safetensors.SafetensorsException;
 import io.pbtnas.core.safetensors.SafetensorsReader;
@@ -62,6 +63,16 @@ public final class ShrinkPerturb {
     public static void mix(Path parent, Path donor, List<String> swappedGenes, Map<String, String> resampledGenes,
                            double shrink, double perturb, long seed, SearchSpace space, Path output)
             throws IOException {
+        mix(parent, donor, swappedGenes, resampledGenes, shrink, perturb, seed, space, output, Durability.FSYNC);
+    }
+
+    /**
+     * As the other file mix, with the output's durability chosen: {@link Durability#PAGE_CACHE}
+     * (nothing fsynced) is only for output that is thrown away, such as a benchmark's.
+     */
+    public static void mix(Path parent, Path donor, List<String> swappedGenes, Map<String, String> resampledGenes,
+                           double shrink, double perturb, long seed, SearchSpace space, Path output,
+                           Durability durability) throws IOException {
         FileSource p = FileSource.open(parent);
         FileSource d;
         try {
@@ -70,20 +81,23 @@ public final class ShrinkPerturb {
             p.close();
             throw e;
         }
-        mix(p, d, swappedGenes, resampledGenes, shrink, perturb, seed, space, output);
+        try (p; d) {
+            mixOpen(p, d, swappedGenes, resampledGenes, shrink, perturb, seed, space, output, durability);
+        }
     }
 
     public static void mix(ByteSource parent, ByteSource donor, List<String> swappedGenes,
                            Map<String, String> resampledGenes, double shrink, double perturb, long seed,
                            SearchSpace space, Path output) throws IOException {
         try (parent; donor) {
-            mixOpen(parent, donor, swappedGenes, resampledGenes, shrink, perturb, seed, space, output);
+            mixOpen(parent, donor, swappedGenes, resampledGenes, shrink, perturb, seed, space, output,
+                    Durability.FSYNC);
         }
     }
 
     private static void mixOpen(ByteSource parent, ByteSource donor, List<String> swappedGenes,
                                 Map<String, String> resampledGenes, double shrink, double perturb, long seed,
-                                SearchSpace space, Path output) throws IOException {
+                                SearchSpace space, Path output, Durability durability) throws IOException {
         if (!Double.isFinite(shrink) || !Double.isFinite(perturb)) {
             throw new IllegalArgumentException("shrink and perturb must be finite, got " + shrink + ", " + perturb);
         }
@@ -136,7 +150,7 @@ public final class ShrinkPerturb {
                     .map(s -> new TensorMix(s.from(), needed.get(s.from().name()),
                             FreshValues.tensorSeed(seed, s.from().name())))
                     .toList();
-            try (SafetensorsWriter w = SafetensorsWriter.create(output, metadata, layout);
+            try (SafetensorsWriter w = SafetensorsWriter.create(output, metadata, layout, durability);
                  MixPipeline mixed = MixPipeline.start(d, computed, shrink, perturb, CHUNK_ELEMENTS,
                          Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors()))) {
                 ByteBuffer zeros = ByteBuffer.allocateDirect(ZEROS_BYTES);

@@ -27,17 +27,20 @@ public final class SafetensorsWriter implements AutoCloseable {
     private final Path temp;
     private final FileChannel channel;
     private final List<TensorInfo> layout;
+    private final Durability durability;
     private final Map<String, Integer> indexByName = new HashMap<>();
     private int current;
     private long writtenInCurrent;
     private boolean committed;
     private boolean closed;
 
-    private SafetensorsWriter(Path target, Path temp, FileChannel channel, List<TensorInfo> layout) {
+    private SafetensorsWriter(Path target, Path temp, FileChannel channel, List<TensorInfo> layout,
+                              Durability durability) {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
         this.layout = layout;
+        this.durability = durability;
         for (int i = 0; i < layout.size(); i++) {
             indexByName.put(layout.get(i).name(), i);
         }
@@ -45,6 +48,12 @@ public final class SafetensorsWriter implements AutoCloseable {
 
     public static SafetensorsWriter create(Path target, Map<String, String> metadata, List<TensorSpec> specs)
             throws IOException {
+        return create(target, metadata, specs, Durability.FSYNC);
+    }
+
+    /** As {@link #create(Path, Map, List)}; {@link Durability#PAGE_CACHE} only for output that is thrown away. */
+    public static SafetensorsWriter create(Path target, Map<String, String> metadata, List<TensorSpec> specs,
+                                           Durability durability) throws IOException {
         List<TensorInfo> layout = assignOffsets(target, specs);
         byte[] header = Header.encode(metadata, layout);
         if (header.length > Header.MAX_HEADER_BYTES) {
@@ -56,7 +65,7 @@ public final class SafetensorsWriter implements AutoCloseable {
         Files.createDirectories(dir);
         Path temp = NoReplace.tempFor(abs);
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        SafetensorsWriter w = new SafetensorsWriter(abs, temp, ch, layout);
+        SafetensorsWriter w = new SafetensorsWriter(abs, temp, ch, layout, durability);
         try {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
             w.writeAll(len);
@@ -85,6 +94,10 @@ public final class SafetensorsWriter implements AutoCloseable {
             offset = end;
         }
         return List.copyOf(out);
+    }
+
+    public Durability durability() {
+        return durability;
     }
 
     /** Offsets the writer assigned, in declared order. */
@@ -147,15 +160,19 @@ public final class SafetensorsWriter implements AutoCloseable {
     /**
      * Forces the bytes written so far to disk (fdatasync) without committing anything. Safe to call
      * from another thread while writing goes on; lets write-back overlap the writing, so that
-     * {@link #commit} has less left to flush. Must return before commit or close is called.
+     * {@link #commit} has less left to flush. Must return before commit or close is called. Does
+     * nothing for a {@link Durability#PAGE_CACHE} writer.
      */
     public void flushWritten() throws IOException {
-        channel.force(false);
+        if (durability == Durability.FSYNC) {
+            channel.force(false);
+        }
     }
 
     /**
-     * Checks every declared byte was written, fsyncs, publishes the target and fsyncs the directory;
-     * FileAlreadyExistsException (nothing changed) when the target exists.
+     * Checks every declared byte was written, fsyncs, publishes the target and fsyncs the directory
+     * (no fsync at all for {@link Durability#PAGE_CACHE}); FileAlreadyExistsException (nothing
+     * changed) when the target exists.
      */
     public void commit() throws IOException {
         if (committed || closed) {
@@ -166,7 +183,10 @@ public final class SafetensorsWriter implements AutoCloseable {
             throw SafetensorsException.of(target, t.name(), "not completely written (" + writtenInCurrent + " of "
                     + t.byteLength() + " bytes); nothing was committed");
         }
-        channel.force(true);
+        boolean durable = durability == Durability.FSYNC;
+        if (durable) {
+            channel.force(true);
+        }
         channel.close();
         try {
             NoReplace.publish(temp, target);
@@ -177,7 +197,9 @@ public final class SafetensorsWriter implements AutoCloseable {
         }
         committed = true;
         closed = true;
-        Fsync.directory(target.getParent());
+        if (durable) {
+            Fsync.directory(target.getParent());
+        }
     }
 
     @Override
