@@ -4,6 +4,7 @@ import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.checkpoint.InitDistribution;
 import io.pbtnas.core.engine.MixPlan;
 import io.pbtnas.core.safetensors.ByteSource;
+import io.pbtnas.core.safetensors.DataAlignment;
 import io.pbtnas.core.safetensors.Durability;
 import io.pbtnas.core.safetensors.FileSource;
 import io.pbtnas.core.safetensors.SafetensorsException;
@@ -150,7 +151,13 @@ public final class ShrinkPerturb {
                     .map(s -> new TensorMix(s.from(), needed.get(s.from().name()),
                             FreshValues.tensorSeed(seed, s.from().name())))
                     .toList();
-            try (SafetensorsWriter w = SafetensorsWriter.create(output, metadata, layout, durability);
+            // Copied tensors at their source's offset modulo the page cache's folios: cheaper kernel copies.
+            DataAlignment alignment = CopyAlignment.best(sources,
+                    s -> s.kind() == TensorSource.Kind.PARENT || s.kind() == TensorSource.Kind.DONOR
+                            || (s.kind() == TensorSource.Kind.SHRINK_PERTURB && copyExactly),
+                    s -> (s.kind() == TensorSource.Kind.PARENT ? p.dataStart() : d.dataStart()) + s.from().begin())
+                    .orElse(null);
+            try (SafetensorsWriter w = SafetensorsWriter.create(output, metadata, layout, durability, alignment);
                  MixPipeline mixed = MixPipeline.start(d, computed, shrink, perturb, CHUNK_ELEMENTS,
                          Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors()))) {
                 ByteBuffer zeros = ByteBuffer.allocateDirect(ZEROS_BYTES);

@@ -73,6 +73,11 @@ public final class SafetensorsReader implements AutoCloseable {
         return source.name();
     }
 
+    /** Where the tensor data starts in the file (8 bytes of length, then the header); offsets are from here. */
+    public long dataStart() {
+        return dataStart;
+    }
+
     public Map<String, String> metadata() {
         return metadata;
     }

@@ -54,8 +54,24 @@ public final class SafetensorsWriter implements AutoCloseable {
     /** As {@link #create(Path, Map, List)}; {@link Durability#PAGE_CACHE} only for output that is thrown away. */
     public static SafetensorsWriter create(Path target, Map<String, String> metadata, List<TensorSpec> specs,
                                            Durability durability) throws IOException {
+        return create(target, metadata, specs, durability, null);
+    }
+
+    /**
+     * As {@link #create(Path, Map, List, Durability)}, the data starting at {@code alignment}'s residue
+     * (null: straight after the header), so that tensors copied from another file can sit at their
+     * source's offset modulo {@link DataAlignment#MODULUS}.
+     */
+    public static SafetensorsWriter create(Path target, Map<String, String> metadata, List<TensorSpec> specs,
+                                           Durability durability, DataAlignment alignment) throws IOException {
         List<TensorInfo> layout = assignOffsets(target, specs);
         byte[] header = Header.encode(metadata, layout);
+        if (alignment != null) {
+            int padded = Math.toIntExact(header.length + alignment.padding(header.length));
+            int end = header.length;
+            header = Arrays.copyOf(header, padded);
+            Arrays.fill(header, end, padded, (byte) ' ');
+        }
         if (header.length > Header.MAX_HEADER_BYTES) {
             throw SafetensorsException.of(target, "header of " + header.length + " bytes exceeds the "
                     + Header.MAX_HEADER_BYTES + "-byte limit; use fewer tensors or less metadata");

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.checkpoint.InitDistribution;
 import io.pbtnas.core.safetensors.DType;
+import io.pbtnas.core.safetensors.DataAlignment;
 import io.pbtnas.core.safetensors.Durability;
 import io.pbtnas.core.safetensors.HalfFloats;
 import io.pbtnas.core.safetensors.Safetensors;
@@ -241,6 +242,33 @@ class ShrinkPerturbTest {
             System.arraycopy(block, 0, all, first, count);
         }
         return all;
+    }
+
+    @Test
+    void copiedTensorsKeepTheirParentOffsetModuloTheCopyAlignment() throws Exception {
+        // The parent's big tensor follows a swapped one, so it moves in the child; the child's header
+        // is padded so that it still sits at its parent offset modulo 64 KiB (cheaper kernel copies).
+        int n = 100_000; // 400 KB: the copy crosses several 64 KiB boundaries, starting off one
+        LinkedHashMap<String, Tensor> pt = new LinkedHashMap<>();
+        pt.put("cell0.conv.weight", Tensor.ofFloats(new long[] {1000}, ramp(1000, 0, 1)));
+        pt.put("stem.weight", Tensor.ofFloats(new long[] {n}, ramp(n, -5, 0.001f)));
+        Path parent = dir.resolve("aligned-parent.safetensors");
+        checkpoint(parent, new Genome(Map.of("cell0", "conv3x3", "cell1", "skip")),
+                Map.of("cell0.conv.weight", new InitDistribution.Normal(0, 1)), pt);
+        LinkedHashMap<String, Tensor> dt = new LinkedHashMap<>();
+        dt.put("cell0.conv.weight", Tensor.ofFloats(new long[] {7}, ramp(7, 1, 1)));
+        Path donor = dir.resolve("aligned-donor.safetensors");
+        checkpoint(donor, new Genome(Map.of("cell0", "conv5x5", "cell1", "skip")),
+                Map.of("cell0.conv.weight", new InitDistribution.Normal(0, 1)), dt);
+        Path out = dir.resolve("aligned-child.safetensors");
+        ShrinkPerturb.mix(parent, donor, List.of("cell0"), Map.of(), 0.4, 0.1, 3, SPACE, out);
+        try (SafetensorsReader p = SafetensorsReader.open(parent); SafetensorsReader c = SafetensorsReader.open(out)) {
+            long inParent = p.dataStart() + p.info("stem.weight").begin();
+            long inChild = c.dataStart() + c.info("stem.weight").begin();
+            assertEquals(inParent % DataAlignment.MODULUS, inChild % DataAlignment.MODULUS, "stem.weight offset");
+            assertEquals(0, c.dataStart() % 8, "data stays 8-byte aligned");
+            assertEquals(p.read("stem.weight"), c.read("stem.weight"), "copied bit-exactly");
+        }
     }
 
     @Test
