@@ -160,20 +160,40 @@ public final class ShrinkPerturb {
             try (SafetensorsWriter w = SafetensorsWriter.create(output, metadata, layout, durability, alignment);
                  MixPipeline mixed = MixPipeline.start(d, computed, shrink, perturb, CHUNK_ELEMENTS,
                          Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors()))) {
-                ByteBuffer zeros = ByteBuffer.allocateDirect(ZEROS_BYTES);
+                List<CopySteps.Copy> copies = new ArrayList<>();
+                for (TensorSource s : sources) {
+                    switch (s.kind()) {
+                        case PARENT -> copies.add(new CopySteps.Copy(s.from(), p));
+                        case ZERO -> copies.add(new CopySteps.Copy(s.from(), null));
+                        case DONOR -> copies.add(new CopySteps.Copy(s.from(), d));
+                        case SHRINK_PERTURB -> {
+                            if (copyExactly) {
+                                copies.add(new CopySteps.Copy(s.from(), d));
+                            }
+                        }
+                    }
+                }
+                CopySteps copying = new CopySteps(w, copies, ByteBuffer.allocateDirect(ZEROS_BYTES));
                 try (WriteBehind behind = new WriteBehind(w)) {
-                    for (TensorSource s : sources) {
-                        String name = s.from().name();
-                        if (s.kind() == TensorSource.Kind.SHRINK_PERTURB && !copyExactly) {
-                            writeMixed(w, s.from(), mixed, behind);
-                            continue;
+                    // Computed chunks first, whenever one is ready, so the mixing threads never wait
+                    // for a buffer; copies in between. Each tensor's bytes still go in order.
+                    while (true) {
+                        MixPipeline.Ready chunk = mixed.poll();
+                        if (chunk == null) {
+                            long copied = copying.step();
+                            if (copied >= 0) {
+                                behind.wrote(copied);
+                                continue;
+                            }
+                            chunk = mixed.take();
+                            if (chunk == null) {
+                                break;
+                            }
                         }
-                        switch (s.kind()) {
-                            case PARENT -> w.copyFrom(p, name, name); // a kernel copy (transferTo)
-                            case ZERO -> writeZeros(w, s.from(), zeros);
-                            default -> w.copyFrom(d, name, name); // DONOR, or the copy-exactly ablation
-                        }
-                        behind.wrote(s.from().byteLength());
+                        int n = chunk.bytes().remaining();
+                        w.writeChunk(chunk.tensor().name(), chunk.bytes());
+                        mixed.release();
+                        behind.wrote(n);
                     }
                 }
                 w.commit();
@@ -205,25 +225,6 @@ public final class ShrinkPerturb {
         }
         p.willRead(fromParent);
         d.willRead(fromDonor);
-    }
-
-    /** Writes a shrink-perturbed tensor chunk by chunk as the pipeline delivers them, in order. */
-    private static void writeMixed(SafetensorsWriter w, TensorInfo t, MixPipeline mixed, WriteBehind behind)
-            throws IOException {
-        for (long left = t.byteLength(); left > 0; ) {
-            ByteBuffer chunk = mixed.next(t);
-            int n = chunk.remaining();
-            w.writeChunk(t.name(), chunk);
-            mixed.release();
-            behind.wrote(n);
-            left -= n;
-        }
-    }
-
-    private static void writeZeros(SafetensorsWriter w, TensorInfo t, ByteBuffer zeros) throws IOException {
-        for (long left = t.byteLength(); left > 0; left -= zeros.capacity()) {
-            w.writeChunk(t.name(), zeros.clear().limit((int) Math.min(zeros.capacity(), left)));
-        }
     }
 
     private static void requireGene(SearchSpace space, String gene, String role) {

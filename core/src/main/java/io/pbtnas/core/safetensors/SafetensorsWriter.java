@@ -17,7 +17,10 @@ import java.util.Set;
 
 /**
  * Streams a safetensors file: the header (from the declared layout) goes to a temporary file
- * next to the target, tensor bytes follow in declared order, and {@link #commit} fsyncs and
+ * next to the target, then tensor bytes at their declared offsets. Each tensor's bytes are
+ * appended in order; tensors may be written in any order, or interleaved (so that a tensor being
+ * computed and one being copied can progress together). {@link #commit} checks every tensor is
+ * complete, fsyncs and
  * publishes it under the target's name, never replacing an existing file ({@link NoReplace}).
  * Closing without commit deletes the temporary file, so a failure at any
  * point leaves no partial target behind.
@@ -29,18 +32,22 @@ public final class SafetensorsWriter implements AutoCloseable {
     private final List<TensorInfo> layout;
     private final Durability durability;
     private final Map<String, Integer> indexByName = new HashMap<>();
-    private int current;
-    private long writtenInCurrent;
+    /** Where tensor data starts in the file. */
+    private final long dataStart;
+    /** Bytes written so far of each tensor, by index in the layout. */
+    private final long[] written;
     private boolean committed;
     private boolean closed;
 
     private SafetensorsWriter(Path target, Path temp, FileChannel channel, List<TensorInfo> layout,
-                              Durability durability) {
+                              Durability durability, long dataStart) {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
         this.layout = layout;
         this.durability = durability;
+        this.dataStart = dataStart;
+        this.written = new long[layout.size()];
         for (int i = 0; i < layout.size(); i++) {
             indexByName.put(layout.get(i).name(), i);
         }
@@ -81,12 +88,11 @@ public final class SafetensorsWriter implements AutoCloseable {
         Files.createDirectories(dir);
         Path temp = NoReplace.tempFor(abs);
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        SafetensorsWriter w = new SafetensorsWriter(abs, temp, ch, layout, durability);
+        SafetensorsWriter w = new SafetensorsWriter(abs, temp, ch, layout, durability, 8L + header.length);
         try {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-            w.writeAll(len);
-            w.writeAll(ByteBuffer.wrap(header));
-            w.skipEmptyPrefix();
+            w.writeAll(len, 0);
+            w.writeAll(ByteBuffer.wrap(header), 8);
             return w;
         } catch (IOException | RuntimeException e) {
             w.close();
@@ -121,10 +127,11 @@ public final class SafetensorsWriter implements AutoCloseable {
         return layout;
     }
 
-    /** Writes one whole tensor; it must be the next one in declared order and match its dtype and shape. */
+    /** Writes one whole tensor, not yet begun; it must match its declared dtype and shape. */
     public void write(String name, Tensor t) throws IOException {
-        TensorInfo info = expect(name);
-        if (writtenInCurrent != 0 && info.byteLength() != 0) {
+        int index = expect(name);
+        TensorInfo info = layout.get(index);
+        if (written[index] != 0) {
             throw SafetensorsException.of(target, name, "already partly written; continue it with writeChunk");
         }
         if (t.dtype() != info.dtype() || !Arrays.equals(t.shape(), info.shape())) {
@@ -134,43 +141,54 @@ public final class SafetensorsWriter implements AutoCloseable {
         writeChunk(name, t.data());
     }
 
-    /** Appends the buffer's remaining bytes to the named tensor, which must be the one being written. */
+    /** Appends the buffer's remaining bytes to the named tensor. */
     public void writeChunk(String name, ByteBuffer bytes) throws IOException {
-        TensorInfo info = expect(name);
-        if (writtenInCurrent + bytes.remaining() > info.byteLength()) {
+        int index = expect(name);
+        TensorInfo info = layout.get(index);
+        if (written[index] + bytes.remaining() > info.byteLength()) {
             throw SafetensorsException.of(target, name, "declared " + info.byteLength() + " bytes but "
-                    + (writtenInCurrent + bytes.remaining()) + " were given");
-        }
-        if (info.byteLength() == 0) {
-            return;
+                    + (written[index] + bytes.remaining()) + " were given");
         }
         int n = bytes.remaining();
-        writeAll(bytes);
-        advance(n);
+        writeAll(bytes, dataStart + info.begin() + written[index]);
+        written[index] += n;
     }
 
-    /** Streams a whole tensor from a reader (kernel copy where possible); dtype and shape must match. */
+    /** Streams a whole tensor, not yet begun, from a reader (kernel copy where possible). */
     public void copyFrom(SafetensorsReader source, String sourceName, String name) throws IOException {
-        TensorInfo info = expect(name);
-        TensorInfo from = source.info(sourceName);
-        if (writtenInCurrent != 0 && info.byteLength() != 0) {
+        if (written[expect(name)] != 0) {
             throw SafetensorsException.of(target, name, "already partly written; cannot copy it whole");
         }
+        copyNext(source, sourceName, name, Long.MAX_VALUE);
+    }
+
+    /**
+     * Copies up to {@code maxBytes} more of a tensor from the same tensor of a reader (a kernel copy
+     * where possible), continuing where the last part ended; dtype and shape must match. Returns the
+     * bytes copied, 0 once the tensor is complete.
+     */
+    public long copyNext(SafetensorsReader source, String sourceName, String name, long maxBytes) throws IOException {
+        int index = expect(name);
+        TensorInfo info = layout.get(index);
+        TensorInfo from = source.info(sourceName);
         if (from.dtype() != info.dtype() || !Arrays.equals(from.shape(), info.shape())) {
             throw SafetensorsException.of(target, name, "declared " + info.dtype().code() + Arrays.toString(info.shape())
                     + " but the source " + source.name() + " has " + from.dtype().code() + Arrays.toString(from.shape()));
         }
-        if (info.byteLength() == 0) {
-            return;
+        long n = Math.min(maxBytes, info.byteLength() - written[index]);
+        if (n <= 0) {
+            return 0;
         }
-        source.copyTo(sourceName, channel);
-        advance(info.byteLength());
+        channel.position(dataStart + info.begin() + written[index]); // the one place the channel's position counts
+        source.copyTo(sourceName, written[index], n, channel);
+        written[index] += n;
+        return n;
     }
 
-    /** Bytes still expected for the named tensor (it must be the one being written). */
+    /** Bytes still expected for the named tensor. */
     public long remaining(String name) throws SafetensorsException {
-        TensorInfo info = expect(name);
-        return info.byteLength() == 0 ? 0 : info.byteLength() - writtenInCurrent;
+        int index = expect(name);
+        return layout.get(index).byteLength() - written[index];
     }
 
     /**
@@ -194,10 +212,12 @@ public final class SafetensorsWriter implements AutoCloseable {
         if (committed || closed) {
             throw new IllegalStateException(target + ": writer already " + (committed ? "committed" : "closed"));
         }
-        if (current < layout.size()) {
-            TensorInfo t = layout.get(current);
-            throw SafetensorsException.of(target, t.name(), "not completely written (" + writtenInCurrent + " of "
-                    + t.byteLength() + " bytes); nothing was committed");
+        for (int i = 0; i < layout.size(); i++) {
+            TensorInfo t = layout.get(i);
+            if (written[i] != t.byteLength()) {
+                throw SafetensorsException.of(target, t.name(), "not completely written (" + written[i] + " of "
+                        + t.byteLength() + " bytes); nothing was committed");
+            }
         }
         boolean durable = durability == Durability.FSYNC;
         if (durable) {
@@ -231,44 +251,20 @@ public final class SafetensorsWriter implements AutoCloseable {
         }
     }
 
-    private TensorInfo expect(String name) throws SafetensorsException {
+    private int expect(String name) throws SafetensorsException {
         if (closed) {
             throw new IllegalStateException(target + ": writer is closed");
         }
         Integer index = indexByName.get(name);
-        if (index != null && index < current && layout.get(index).byteLength() == 0) {
-            return layout.get(index); // an empty tensor the cursor already passed: writing it is a no-op
+        if (index == null) {
+            throw SafetensorsException.of(target, name, "not in the declared layout " + indexByName.keySet());
         }
-        if (current >= layout.size()) {
-            throw SafetensorsException.of(target, name, "every declared tensor is already written");
-        }
-        TensorInfo info = layout.get(current);
-        if (!info.name().equals(name)) {
-            throw SafetensorsException.of(target, name, "out of order: tensor '" + info.name()
-                    + "' is next in the declared layout");
-        }
-        return info;
+        return index;
     }
 
-    private void advance(long n) {
-        writtenInCurrent += n;
-        if (writtenInCurrent == layout.get(current).byteLength()) {
-            current++;
-            writtenInCurrent = 0;
-            skipEmptyPrefix();
-        }
-    }
-
-    /** Zero-byte tensors need no data, so the cursor moves past them by itself. */
-    private void skipEmptyPrefix() {
-        while (current < layout.size() && writtenInCurrent == 0 && layout.get(current).byteLength() == 0) {
-            current++;
-        }
-    }
-
-    private void writeAll(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            channel.write(b);
+    private void writeAll(ByteBuffer b, long position) throws IOException {
+        for (long pos = position; b.hasRemaining(); ) {
+            pos += channel.write(b, pos);
         }
     }
 }
