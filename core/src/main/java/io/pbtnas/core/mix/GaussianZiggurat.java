@@ -29,6 +29,8 @@ final class GaussianZiggurat {
     private static final int GROUP = 32;
     /** Candidates drawn at once (a multiple of GROUP): 8 KiB, which stays in the core's L1 cache. */
     private static final int PASS = 1024;
+    /** Each thread's candidates, reused from block to block (one array per block: 16 MiB of garbage a GiB). */
+    private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[PASS]);
 
     /** Layer edges: X[0] = V/f(R) (the base layer's virtual width), X[1] = R, …, X[LAYERS] = 0. */
     static final double[] X = new double[LAYERS + 1];
@@ -79,7 +81,7 @@ final class GaussianZiggurat {
     void fill(long seed, float[] out, int from, int to) {
         float[] width = this.width;
         float mean = this.mean;
-        long[] candidates = new long[Math.max(0, Math.min(PASS, to - from))];
+        long[] candidates = SCRATCH.get();
         SplittableRandom settle = null;
         // Candidates are drawn a pass at a time (see draw), then turned into values by a loop with
         // no data-dependent branch: it only notes, one bit per candidate, those outside their inner
