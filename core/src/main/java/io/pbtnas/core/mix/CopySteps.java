@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * The child's tensors that are not computed (copied from the parent or the donor, or zeroed),
- * written a slice at a time, so that the writer can copy while it waits for computed chunks
- * instead of leaving the mixing threads idle while it copies. Not thread-safe: the writer's.
+ * Tensors copied from a reader (or zeroed), written a slice at a time in the given order, so that
+ * the writer can interleave them with computed chunks ({@link ChildWriter}). Not thread-safe: the
+ * writer's.
  */
 final class CopySteps {
     /**

@@ -16,7 +16,6 @@ import io.pbtnas.core.space.Gene;
 import io.pbtnas.core.space.Genome;
 import io.pbtnas.core.space.SearchSpace;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +39,6 @@ public final class ShrinkPerturb {
     static final int CHUNK_ELEMENTS = FreshValues.BLOCK;
     /** Worker threads computing chunks; past a few, the single writer is the limit. */
     private static final int MAX_WORKERS = 8;
-    private static final int ZEROS_BYTES = 1 << 20;
 
     private ShrinkPerturb() {
     }
@@ -160,41 +158,8 @@ public final class ShrinkPerturb {
             try (SafetensorsWriter w = SafetensorsWriter.create(output, metadata, layout, durability, alignment);
                  MixPipeline mixed = MixPipeline.start(d, computed, shrink, perturb, CHUNK_ELEMENTS,
                          Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors()))) {
-                List<CopySteps.Copy> copies = new ArrayList<>();
-                for (TensorSource s : sources) {
-                    switch (s.kind()) {
-                        case PARENT -> copies.add(new CopySteps.Copy(s.from(), p));
-                        case ZERO -> copies.add(new CopySteps.Copy(s.from(), null));
-                        case DONOR -> copies.add(new CopySteps.Copy(s.from(), d));
-                        case SHRINK_PERTURB -> {
-                            if (copyExactly) {
-                                copies.add(new CopySteps.Copy(s.from(), d));
-                            }
-                        }
-                    }
-                }
-                CopySteps copying = new CopySteps(w, copies, ByteBuffer.allocateDirect(ZEROS_BYTES));
                 try (WriteBehind behind = new WriteBehind(w)) {
-                    // Computed chunks first, whenever one is ready, so the mixing threads never wait
-                    // for a buffer; copies in between. Each tensor's bytes still go in order.
-                    while (true) {
-                        MixPipeline.Ready chunk = mixed.poll();
-                        if (chunk == null) {
-                            long copied = copying.step();
-                            if (copied >= 0) {
-                                behind.wrote(copied);
-                                continue;
-                            }
-                            chunk = mixed.take();
-                            if (chunk == null) {
-                                break;
-                            }
-                        }
-                        int n = chunk.bytes().remaining();
-                        w.writeChunk(chunk.tensor().name(), chunk.bytes());
-                        mixed.release();
-                        behind.wrote(n);
-                    }
+                    ChildWriter.write(w, sources, copyExactly, p, d, mixed, behind);
                 }
                 w.commit();
             }
