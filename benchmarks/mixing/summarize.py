@@ -40,7 +40,8 @@ def main() -> None:
     if not files:
         sys.exit(f"summarize.py: no raw outputs under {results}/raw")
     lines = ["# Mixing throughput vs a plain file copy", "",
-             "core's `MixBenchmark`: a synthetic checkpoint (F32 tensors of 16 MiB, 8 genes), half of its tensors "
+             "core's `MixBenchmark`: a synthetic checkpoint (F32 tensors of 16 MiB, 8 genes; 6 for the 6 tensors "
+             "of 96 MiB), half of its tensors "
              "swapped and shrink-perturbed (λ 0.4, γ 0.1), compared with `Files.copy` of the same file in two pairs, "
              "timed side by side in the same JVM (best and median of the counted rounds after a warm-up round): "
              "both left in the page cache (no fsync; goal: ratio ≥ 0.8), and both fsynced, the child as the "

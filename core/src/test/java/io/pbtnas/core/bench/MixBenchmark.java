@@ -55,7 +55,9 @@ public final class MixBenchmark {
 
     static void run(Path dir, int mib) throws IOException {
         int tensors = Math.max(2, mib / TENSOR_MIB);
-        int genes = 8;
+        // Tensor i belongs to gene i % genes, so swapping half the genes swaps half the tensors only
+        // when the tensors are a multiple of the genes: 6 tensors (96 MiB) get 6 genes, not 8.
+        int genes = tensors % 8 == 0 ? 8 : tensors % 2 == 0 ? tensors : 2;
         List<Gene> geneList = new ArrayList<>();
         for (int g = 0; g < genes; g++) {
             geneList.add(new Gene("cell" + g, List.of("a", "b")));
