@@ -58,7 +58,7 @@ def main() -> None:
     source = results / "raw" / "source.txt"
     if source.exists():
         lines += ["", "Code measured (commit, then local changes under core/): "
-                  + "; ".join(source.read_text(encoding="utf-8").split()) + "."]
+                  + "; ".join(l.strip() for l in source.read_text(encoding="utf-8").splitlines() if l.strip()) + "."]
     lines += ["", "Raw outputs (every round's timings): `raw/`.", ""]
     text = "\n".join(lines)
     fd, tmp = tempfile.mkstemp(dir=results, prefix=".summary.md.")
