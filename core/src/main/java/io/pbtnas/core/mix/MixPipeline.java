@@ -35,6 +35,10 @@ final class MixPipeline implements AutoCloseable {
     private record Chunk(long seq, TensorInfo tensor, ByteBuffer bytes) {
     }
 
+    /** A computed chunk handed to the writer: its tensor, and its bytes between position and limit. */
+    record Ready(TensorInfo tensor, ByteBuffer bytes) {
+    }
+
     private MixPipeline(List<TensorMix> tensors, int chunkElements, int threads) {
         this.jobs = new ChunkSource(tensors, chunkElements);
         int buffers = tensors.isEmpty() ? 0 : threads + 2; // each worker busy, one ready, one being written
@@ -105,33 +109,58 @@ final class MixPipeline implements AutoCloseable {
      * position and limit. Hand it back with {@link #release} once written.
      */
     ByteBuffer next(TensorInfo tensor) throws IOException {
-        Chunk c;
+        Ready r = take();
+        if (r == null || !r.tensor().equals(tensor)) {
+            throw new IllegalStateException("mix pipeline out of order: expected " + tensor.name() + ", got "
+                    + (r == null ? "no more chunks" : r.tensor().name()));
+        }
+        return r.bytes();
+    }
+
+    /**
+     * The next chunk in file order, waiting until it is computed; null once every chunk was handed
+     * out. Hand it back with {@link #release} once written.
+     */
+    Ready take() throws IOException {
         synchronized (this) {
-            int slot = (int) (taken % done.length);
-            while (failure == null && (done[slot] == null || done[slot].seq() != taken)) {
+            Ready r;
+            while ((r = poll()) == null && more()) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while mixing " + tensor.name());
+                    throw new InterruptedIOException("interrupted while mixing");
                 }
             }
-            if (failure != null) {
-                throw rethrow(failure, tensor);
-            }
-            c = done[slot];
-            done[slot] = null;
-            taken++;
+            return r;
         }
-        if (!c.tensor().equals(tensor)) {
-            throw new IllegalStateException("mix pipeline out of order: expected " + tensor.name() + ", got "
-                    + c.tensor().name());
-        }
-        inUse = c.bytes();
-        return inUse;
     }
 
-    private static IOException rethrow(Throwable failure, TensorInfo tensor) {
+    /**
+     * The next chunk in file order if it is computed already, else null (and null once every chunk
+     * was handed out: see {@link #more}). Lets the writer do other work while it waits.
+     */
+    synchronized Ready poll() throws IOException {
+        if (failure != null) {
+            throw rethrow(failure);
+        }
+        int slot = (int) (taken % done.length);
+        Chunk c = done[slot];
+        if (c == null || c.seq() != taken) {
+            return null;
+        }
+        done[slot] = null;
+        taken++;
+        inUse = c.bytes();
+        return new Ready(c.tensor(), c.bytes());
+    }
+
+    /** Whether chunks are left to hand out. */
+    synchronized boolean more() {
+        return taken < claimed || jobs.hasNext();
+    }
+
+    private static IOException rethrow(Throwable failure) {
         if (failure instanceof IOException io) {
             return io;
         }
@@ -141,7 +170,7 @@ final class MixPipeline implements AutoCloseable {
         if (failure instanceof Error e) {
             throw e;
         }
-        return new IOException("mixing " + tensor.name() + " failed", failure);
+        return new IOException("mixing failed", failure);
     }
 
     /** Returns the buffer last handed out by {@link #next} to the pool. */

@@ -4,6 +4,8 @@ import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.checkpoint.InitDistribution;
 import io.pbtnas.core.engine.MixPlan;
 import io.pbtnas.core.safetensors.ByteSource;
+import io.pbtnas.core.safetensors.DataAlignment;
+import io.pbtnas.core.safetensors.Durability;
 import io.pbtnas.core.safetensors.FileSource;
 import io.pbtnas.core.safetensors.SafetensorsException;
 import io.pbtnas.core.safetensors.SafetensorsReader;
@@ -14,7 +16,6 @@ import io.pbtnas.core.space.Gene;
 import io.pbtnas.core.space.Genome;
 import io.pbtnas.core.space.SearchSpace;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +39,6 @@ public final class ShrinkPerturb {
     static final int CHUNK_ELEMENTS = FreshValues.BLOCK;
     /** Worker threads computing chunks; past a few, the single writer is the limit. */
     private static final int MAX_WORKERS = 8;
-    private static final int ZEROS_BYTES = 1 << 20;
 
     private ShrinkPerturb() {
     }
@@ -62,6 +62,16 @@ public final class ShrinkPerturb {
     public static void mix(Path parent, Path donor, List<String> swappedGenes, Map<String, String> resampledGenes,
                            double shrink, double perturb, long seed, SearchSpace space, Path output)
             throws IOException {
+        mix(parent, donor, swappedGenes, resampledGenes, shrink, perturb, seed, space, output, Durability.FSYNC);
+    }
+
+    /**
+     * As the other file mix, with the output's durability chosen: {@link Durability#PAGE_CACHE}
+     * (nothing fsynced) is only for output that is thrown away, such as a benchmark's.
+     */
+    public static void mix(Path parent, Path donor, List<String> swappedGenes, Map<String, String> resampledGenes,
+                           double shrink, double perturb, long seed, SearchSpace space, Path output,
+                           Durability durability) throws IOException {
         FileSource p = FileSource.open(parent);
         FileSource d;
         try {
@@ -70,20 +80,23 @@ public final class ShrinkPerturb {
             p.close();
             throw e;
         }
-        mix(p, d, swappedGenes, resampledGenes, shrink, perturb, seed, space, output);
+        try (p; d) {
+            mixOpen(p, d, swappedGenes, resampledGenes, shrink, perturb, seed, space, output, durability);
+        }
     }
 
     public static void mix(ByteSource parent, ByteSource donor, List<String> swappedGenes,
                            Map<String, String> resampledGenes, double shrink, double perturb, long seed,
                            SearchSpace space, Path output) throws IOException {
         try (parent; donor) {
-            mixOpen(parent, donor, swappedGenes, resampledGenes, shrink, perturb, seed, space, output);
+            mixOpen(parent, donor, swappedGenes, resampledGenes, shrink, perturb, seed, space, output,
+                    Durability.FSYNC);
         }
     }
 
     private static void mixOpen(ByteSource parent, ByteSource donor, List<String> swappedGenes,
                                 Map<String, String> resampledGenes, double shrink, double perturb, long seed,
-                                SearchSpace space, Path output) throws IOException {
+                                SearchSpace space, Path output, Durability durability) throws IOException {
         if (!Double.isFinite(shrink) || !Double.isFinite(perturb)) {
             throw new IllegalArgumentException("shrink and perturb must be finite, got " + shrink + ", " + perturb);
         }
@@ -136,24 +149,17 @@ public final class ShrinkPerturb {
                     .map(s -> new TensorMix(s.from(), needed.get(s.from().name()),
                             FreshValues.tensorSeed(seed, s.from().name())))
                     .toList();
-            try (SafetensorsWriter w = SafetensorsWriter.create(output, metadata, layout);
+            // Copied tensors at their source's offset modulo the page cache's folios: cheaper kernel copies.
+            DataAlignment alignment = CopyAlignment.best(sources,
+                    s -> s.kind() == TensorSource.Kind.PARENT || s.kind() == TensorSource.Kind.DONOR
+                            || (s.kind() == TensorSource.Kind.SHRINK_PERTURB && copyExactly),
+                    s -> (s.kind() == TensorSource.Kind.PARENT ? p.dataStart() : d.dataStart()) + s.from().begin())
+                    .orElse(null);
+            try (SafetensorsWriter w = SafetensorsWriter.create(output, metadata, layout, durability, alignment);
                  MixPipeline mixed = MixPipeline.start(d, computed, shrink, perturb, CHUNK_ELEMENTS,
                          Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors()))) {
-                ByteBuffer zeros = ByteBuffer.allocateDirect(ZEROS_BYTES);
                 try (WriteBehind behind = new WriteBehind(w)) {
-                    for (TensorSource s : sources) {
-                        String name = s.from().name();
-                        if (s.kind() == TensorSource.Kind.SHRINK_PERTURB && !copyExactly) {
-                            writeMixed(w, s.from(), mixed, behind);
-                            continue;
-                        }
-                        switch (s.kind()) {
-                            case PARENT -> w.copyFrom(p, name, name); // a kernel copy (transferTo)
-                            case ZERO -> writeZeros(w, s.from(), zeros);
-                            default -> w.copyFrom(d, name, name); // DONOR, or the copy-exactly ablation
-                        }
-                        behind.wrote(s.from().byteLength());
-                    }
+                    ChildWriter.write(w, sources, copyExactly, p, d, mixed, behind);
                 }
                 w.commit();
             }
@@ -184,25 +190,6 @@ public final class ShrinkPerturb {
         }
         p.willRead(fromParent);
         d.willRead(fromDonor);
-    }
-
-    /** Writes a shrink-perturbed tensor chunk by chunk as the pipeline delivers them, in order. */
-    private static void writeMixed(SafetensorsWriter w, TensorInfo t, MixPipeline mixed, WriteBehind behind)
-            throws IOException {
-        for (long left = t.byteLength(); left > 0; ) {
-            ByteBuffer chunk = mixed.next(t);
-            int n = chunk.remaining();
-            w.writeChunk(t.name(), chunk);
-            mixed.release();
-            behind.wrote(n);
-            left -= n;
-        }
-    }
-
-    private static void writeZeros(SafetensorsWriter w, TensorInfo t, ByteBuffer zeros) throws IOException {
-        for (long left = t.byteLength(); left > 0; left -= zeros.capacity()) {
-            w.writeChunk(t.name(), zeros.clear().limit((int) Math.min(zeros.capacity(), left)));
-        }
     }
 
     private static void requireGene(SearchSpace space, String gene, String role) {

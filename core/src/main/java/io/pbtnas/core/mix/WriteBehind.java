@@ -1,5 +1,6 @@
 package io.pbtnas.core.mix;
 
+import io.pbtnas.core.safetensors.Durability;
 import io.pbtnas.core.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -31,7 +32,7 @@ final class WriteBehind implements AutoCloseable {
             throw failure;
         }
         written += bytes;
-        if (written - requested >= STEP) {
+        if (written - requested >= STEP && writer.durability() == Durability.FSYNC) { // else nothing to flush
             if (requested == 0) {
                 flusher.start(); // only files past the first step get a flusher thread
             }

@@ -53,12 +53,19 @@ public final class FileSource implements ByteSource {
         }
     }
 
+    /**
+     * A kernel copy. The first piece ends at a {@link DataAlignment#MODULUS} boundary of this file,
+     * so that the rest proceeds from one: with a destination at the same offset modulo it, that copy
+     * costs about 0.7× the CPU of one that starts off the boundary (see {@link DataAlignment}).
+     */
     @Override
     public void transferTo(long position, long count, WritableByteChannel out) throws IOException {
         long pos = position;
         long end = position + count;
+        long boundary = Math.min(end, Math.floorDiv(pos + DataAlignment.MODULUS - 1, DataAlignment.MODULUS)
+                * DataAlignment.MODULUS);
         while (pos < end) {
-            long n = channel.transferTo(pos, end - pos, out);
+            long n = channel.transferTo(pos, (pos < boundary ? boundary : end) - pos, out);
             if (n <= 0) {
                 if (channel.size() < end) {
                     throw new EOFException(file + ": file truncated while copying");

@@ -73,6 +73,11 @@ public final class SafetensorsReader implements AutoCloseable {
         return source.name();
     }
 
+    /** Where the tensor data starts in the file (8 bytes of length, then the header); offsets are from here. */
+    public long dataStart() {
+        return dataStart;
+    }
+
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -135,9 +140,18 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** Streams the tensor's bytes to {@code out} with no whole-tensor buffer. */
     public void copyTo(String name, WritableByteChannel out) throws IOException {
+        copyTo(name, 0, info(name).byteLength(), out);
+    }
+
+    /** Streams {@code count} of the tensor's bytes from {@code offsetInTensor} to {@code out}. */
+    public void copyTo(String name, long offsetInTensor, long count, WritableByteChannel out) throws IOException {
         TensorInfo t = info(name);
+        if (offsetInTensor < 0 || count < 0 || offsetInTensor + count > t.byteLength()) {
+            throw SafetensorsException.of(name(), name, "bytes [" + offsetInTensor + ", " + (offsetInTensor + count)
+                    + ") are outside the tensor's " + t.byteLength() + " bytes");
+        }
         try {
-            source.transferTo(dataStart + t.begin(), t.byteLength(), out);
+            source.transferTo(dataStart + t.begin() + offsetInTensor, count, out);
         } catch (EOFException e) {
             throw SafetensorsException.of(name(), "tensor '" + name + "': file truncated while copying", e);
         }

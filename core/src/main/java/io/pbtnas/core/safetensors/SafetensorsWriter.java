@@ -17,7 +17,10 @@ import java.util.Set;
 
 /**
  * Streams a safetensors file: the header (from the declared layout) goes to a temporary file
- * next to the target, tensor bytes follow in declared order, and {@link #commit} fsyncs and
+ * next to the target, then tensor bytes at their declared offsets. Each tensor's bytes are
+ * appended in order; tensors may be written in any order, or interleaved (so that a tensor being
+ * computed and one being copied can progress together). {@link #commit} checks every tensor is
+ * complete, fsyncs and
  * publishes it under the target's name, never replacing an existing file ({@link NoReplace}).
  * Closing without commit deletes the temporary file, so a failure at any
  * point leaves no partial target behind.
@@ -27,17 +30,24 @@ public final class SafetensorsWriter implements AutoCloseable {
     private final Path temp;
     private final FileChannel channel;
     private final List<TensorInfo> layout;
+    private final Durability durability;
     private final Map<String, Integer> indexByName = new HashMap<>();
-    private int current;
-    private long writtenInCurrent;
+    /** Where tensor data starts in the file. */
+    private final long dataStart;
+    /** Bytes written so far of each tensor, by index in the layout. */
+    private final long[] written;
     private boolean committed;
     private boolean closed;
 
-    private SafetensorsWriter(Path target, Path temp, FileChannel channel, List<TensorInfo> layout) {
+    private SafetensorsWriter(Path target, Path temp, FileChannel channel, List<TensorInfo> layout,
+                              Durability durability, long dataStart) {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
         this.layout = layout;
+        this.durability = durability;
+        this.dataStart = dataStart;
+        this.written = new long[layout.size()];
         for (int i = 0; i < layout.size(); i++) {
             indexByName.put(layout.get(i).name(), i);
         }
@@ -45,8 +55,30 @@ public final class SafetensorsWriter implements AutoCloseable {
 
     public static SafetensorsWriter create(Path target, Map<String, String> metadata, List<TensorSpec> specs)
             throws IOException {
+        return create(target, metadata, specs, Durability.FSYNC);
+    }
+
+    /** As {@link #create(Path, Map, List)}; {@link Durability#PAGE_CACHE} only for output that is thrown away. */
+    public static SafetensorsWriter create(Path target, Map<String, String> metadata, List<TensorSpec> specs,
+                                           Durability durability) throws IOException {
+        return create(target, metadata, specs, durability, null);
+    }
+
+    /**
+     * As {@link #create(Path, Map, List, Durability)}, the data starting at {@code alignment}'s residue
+     * (null: straight after the header), so that tensors copied from another file can sit at their
+     * source's offset modulo {@link DataAlignment#MODULUS}.
+     */
+    public static SafetensorsWriter create(Path target, Map<String, String> metadata, List<TensorSpec> specs,
+                                           Durability durability, DataAlignment alignment) throws IOException {
         List<TensorInfo> layout = assignOffsets(target, specs);
         byte[] header = Header.encode(metadata, layout);
+        if (alignment != null) {
+            int padded = Math.toIntExact(header.length + alignment.padding(header.length));
+            int end = header.length;
+            header = Arrays.copyOf(header, padded);
+            Arrays.fill(header, end, padded, (byte) ' ');
+        }
         if (header.length > Header.MAX_HEADER_BYTES) {
             throw SafetensorsException.of(target, "header of " + header.length + " bytes exceeds the "
                     + Header.MAX_HEADER_BYTES + "-byte limit; use fewer tensors or less metadata");
@@ -56,12 +88,11 @@ public final class SafetensorsWriter implements AutoCloseable {
         Files.createDirectories(dir);
         Path temp = NoReplace.tempFor(abs);
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        SafetensorsWriter w = new SafetensorsWriter(abs, temp, ch, layout);
+        SafetensorsWriter w = new SafetensorsWriter(abs, temp, ch, layout, durability, 8L + header.length);
         try {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-            w.writeAll(len);
-            w.writeAll(ByteBuffer.wrap(header));
-            w.skipEmptyPrefix();
+            w.writeAll(len, 0);
+            w.writeAll(ByteBuffer.wrap(header), 8);
             return w;
         } catch (IOException | RuntimeException e) {
             w.close();
@@ -87,15 +118,20 @@ public final class SafetensorsWriter implements AutoCloseable {
         return List.copyOf(out);
     }
 
+    public Durability durability() {
+        return durability;
+    }
+
     /** Offsets the writer assigned, in declared order. */
     public List<TensorInfo> layout() {
         return layout;
     }
 
-    /** Writes one whole tensor; it must be the next one in declared order and match its dtype and shape. */
+    /** Writes one whole tensor, not yet begun; it must match its declared dtype and shape. */
     public void write(String name, Tensor t) throws IOException {
-        TensorInfo info = expect(name);
-        if (writtenInCurrent != 0 && info.byteLength() != 0) {
+        int index = expect(name);
+        TensorInfo info = layout.get(index);
+        if (written[index] != 0) {
             throw SafetensorsException.of(target, name, "already partly written; continue it with writeChunk");
         }
         if (t.dtype() != info.dtype() || !Arrays.equals(t.shape(), info.shape())) {
@@ -105,68 +141,88 @@ public final class SafetensorsWriter implements AutoCloseable {
         writeChunk(name, t.data());
     }
 
-    /** Appends the buffer's remaining bytes to the named tensor, which must be the one being written. */
+    /** Appends the buffer's remaining bytes to the named tensor. */
     public void writeChunk(String name, ByteBuffer bytes) throws IOException {
-        TensorInfo info = expect(name);
-        if (writtenInCurrent + bytes.remaining() > info.byteLength()) {
+        int index = expect(name);
+        TensorInfo info = layout.get(index);
+        if (written[index] + bytes.remaining() > info.byteLength()) {
             throw SafetensorsException.of(target, name, "declared " + info.byteLength() + " bytes but "
-                    + (writtenInCurrent + bytes.remaining()) + " were given");
-        }
-        if (info.byteLength() == 0) {
-            return;
+                    + (written[index] + bytes.remaining()) + " were given");
         }
         int n = bytes.remaining();
-        writeAll(bytes);
-        advance(n);
+        writeAll(bytes, dataStart + info.begin() + written[index]);
+        written[index] += n;
     }
 
-    /** Streams a whole tensor from a reader (kernel copy where possible); dtype and shape must match. */
+    /** Streams a whole tensor, not yet begun, from a reader (kernel copy where possible). */
     public void copyFrom(SafetensorsReader source, String sourceName, String name) throws IOException {
-        TensorInfo info = expect(name);
-        TensorInfo from = source.info(sourceName);
-        if (writtenInCurrent != 0 && info.byteLength() != 0) {
+        if (written[expect(name)] != 0) {
             throw SafetensorsException.of(target, name, "already partly written; cannot copy it whole");
         }
+        copyNext(source, sourceName, name, Long.MAX_VALUE);
+    }
+
+    /**
+     * Copies up to {@code maxBytes} more of a tensor from the same tensor of a reader (a kernel copy
+     * where possible), continuing where the last part ended; dtype and shape must match. Returns the
+     * bytes copied, 0 once the tensor is complete.
+     */
+    public long copyNext(SafetensorsReader source, String sourceName, String name, long maxBytes) throws IOException {
+        int index = expect(name);
+        TensorInfo info = layout.get(index);
+        TensorInfo from = source.info(sourceName);
         if (from.dtype() != info.dtype() || !Arrays.equals(from.shape(), info.shape())) {
             throw SafetensorsException.of(target, name, "declared " + info.dtype().code() + Arrays.toString(info.shape())
                     + " but the source " + source.name() + " has " + from.dtype().code() + Arrays.toString(from.shape()));
         }
-        if (info.byteLength() == 0) {
-            return;
+        long n = Math.min(maxBytes, info.byteLength() - written[index]);
+        if (n <= 0) {
+            return 0;
         }
-        source.copyTo(sourceName, channel);
-        advance(info.byteLength());
+        channel.position(dataStart + info.begin() + written[index]); // the one place the channel's position counts
+        source.copyTo(sourceName, written[index], n, channel);
+        written[index] += n;
+        return n;
     }
 
-    /** Bytes still expected for the named tensor (it must be the one being written). */
+    /** Bytes still expected for the named tensor. */
     public long remaining(String name) throws SafetensorsException {
-        TensorInfo info = expect(name);
-        return info.byteLength() == 0 ? 0 : info.byteLength() - writtenInCurrent;
+        int index = expect(name);
+        return layout.get(index).byteLength() - written[index];
     }
 
     /**
      * Forces the bytes written so far to disk (fdatasync) without committing anything. Safe to call
      * from another thread while writing goes on; lets write-back overlap the writing, so that
-     * {@link #commit} has less left to flush. Must return before commit or close is called.
+     * {@link #commit} has less left to flush. Must return before commit or close is called. Does
+     * nothing for a {@link Durability#PAGE_CACHE} writer.
      */
     public void flushWritten() throws IOException {
-        channel.force(false);
+        if (durability == Durability.FSYNC) {
+            channel.force(false);
+        }
     }
 
     /**
-     * Checks every declared byte was written, fsyncs, publishes the target and fsyncs the directory;
-     * FileAlreadyExistsException (nothing changed) when the target exists.
+     * Checks every declared byte was written, fsyncs, publishes the target and fsyncs the directory
+     * (no fsync at all for {@link Durability#PAGE_CACHE}); FileAlreadyExistsException (nothing
+     * changed) when the target exists.
      */
     public void commit() throws IOException {
         if (committed || closed) {
             throw new IllegalStateException(target + ": writer already " + (committed ? "committed" : "closed"));
         }
-        if (current < layout.size()) {
-            TensorInfo t = layout.get(current);
-            throw SafetensorsException.of(target, t.name(), "not completely written (" + writtenInCurrent + " of "
-                    + t.byteLength() + " bytes); nothing was committed");
+        for (int i = 0; i < layout.size(); i++) {
+            TensorInfo t = layout.get(i);
+            if (written[i] != t.byteLength()) {
+                throw SafetensorsException.of(target, t.name(), "not completely written (" + written[i] + " of "
+                        + t.byteLength() + " bytes); nothing was committed");
+            }
         }
-        channel.force(true);
+        boolean durable = durability == Durability.FSYNC;
+        if (durable) {
+            channel.force(true);
+        }
         channel.close();
         try {
             NoReplace.publish(temp, target);
@@ -177,7 +233,9 @@ public final class SafetensorsWriter implements AutoCloseable {
         }
         committed = true;
         closed = true;
-        Fsync.directory(target.getParent());
+        if (durable) {
+            Fsync.directory(target.getParent());
+        }
     }
 
     @Override
@@ -193,44 +251,20 @@ public final class SafetensorsWriter implements AutoCloseable {
         }
     }
 
-    private TensorInfo expect(String name) throws SafetensorsException {
+    private int expect(String name) throws SafetensorsException {
         if (closed) {
             throw new IllegalStateException(target + ": writer is closed");
         }
         Integer index = indexByName.get(name);
-        if (index != null && index < current && layout.get(index).byteLength() == 0) {
-            return layout.get(index); // an empty tensor the cursor already passed: writing it is a no-op
+        if (index == null) {
+            throw SafetensorsException.of(target, name, "not in the declared layout " + indexByName.keySet());
         }
-        if (current >= layout.size()) {
-            throw SafetensorsException.of(target, name, "every declared tensor is already written");
-        }
-        TensorInfo info = layout.get(current);
-        if (!info.name().equals(name)) {
-            throw SafetensorsException.of(target, name, "out of order: tensor '" + info.name()
-                    + "' is next in the declared layout");
-        }
-        return info;
+        return index;
     }
 
-    private void advance(long n) {
-        writtenInCurrent += n;
-        if (writtenInCurrent == layout.get(current).byteLength()) {
-            current++;
-            writtenInCurrent = 0;
-            skipEmptyPrefix();
-        }
-    }
-
-    /** Zero-byte tensors need no data, so the cursor moves past them by itself. */
-    private void skipEmptyPrefix() {
-        while (current < layout.size() && writtenInCurrent == 0 && layout.get(current).byteLength() == 0) {
-            current++;
-        }
-    }
-
-    private void writeAll(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            channel.write(b);
+    private void writeAll(ByteBuffer b, long position) throws IOException {
+        for (long pos = position; b.hasRemaining(); ) {
+            pos += channel.write(b, pos);
         }
     }
 }

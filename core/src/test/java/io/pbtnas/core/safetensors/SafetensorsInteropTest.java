@@ -109,6 +109,27 @@ class SafetensorsInteropTest {
         assertEquals(List.of(file.getFileName().toString()), listNames(dir), "no temporary file left behind");
     }
 
+    @Test
+    void aHeaderPaddedToAlignTheDataIsReadByThePythonLibrary(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("aligned.safetensors");
+        float[] values = {1.5f, -2, 1e-8f};
+        long residue = 5 * 4096 + 24; // the data starts 20 KiB past a 64 KiB boundary: ~20 KiB of spaces
+        try (SafetensorsWriter w = SafetensorsWriter.create(file, Map.of("pbtnas.epoch", "3"),
+                List.of(new TensorSpec("w", DType.F32, new long[] {3})), Durability.FSYNC,
+                new DataAlignment(residue))) {
+            w.write("w", Tensor.ofFloats(new long[] {3}, values));
+            w.commit();
+        }
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            assertEquals(residue, r.dataStart() % DataAlignment.MODULUS, "data start");
+            assertArrayEquals(values, r.read("w").toFloats());
+        }
+        JsonNode seen = PythonSafetensors.inspect(file);
+        assertEquals("3", seen.get("metadata").get("pbtnas.epoch").asText());
+        assertEquals(-2.0, seen.get("tensors").get("w").get("values").get(1).asDouble());
+        assertEquals(1e-8f, (float) seen.get("tensors").get("w").get("values").get(2).asDouble());
+    }
+
     static byte[] le16(short... values) {
         ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (short v : values) {

@@ -143,20 +143,51 @@ class SafetensorsValidationTest {
     }
 
     @Test
+    void tensorsMayBeWrittenInAnyOrderAndInterleaved() throws Exception {
+        Path src = dir.resolve("order-src.safetensors");
+        LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
+        t.put("a", Tensor.ofFloats(new long[] {4}, new float[] {1, 2, 3, 4}));
+        t.put("b", Tensor.ofLongs(new long[] {3}, new long[] {7, 8, 9}));
+        t.put("c", Tensor.ofFloats(new long[] {2}, new float[] {-1, -2}));
+        Safetensors.write(src, Map.of("k", "v"), t);
+        Path dst = dir.resolve("order-dst.safetensors");
+        try (SafetensorsReader r = SafetensorsReader.open(src);
+             SafetensorsWriter w = SafetensorsWriter.create(dst, r.metadata(),
+                     r.tensors().stream().map(TensorInfo::spec).toList())) {
+            w.write("c", r.read("c")); // the last tensor first
+            ByteBuffer a = r.read("a").data();
+            w.writeChunk("a", a.slice(0, 8)); // a's first half, then b in two copied parts, then a's rest
+            assertEquals(16, w.copyNext(r, "b", "b", 16));
+            assertEquals(8, w.copyNext(r, "b", "b", 100), "the rest of b");
+            assertEquals(0, w.copyNext(r, "b", "b", 100), "b is complete");
+            w.writeChunk("a", a.slice(8, 8));
+            w.commit();
+        }
+        assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(dst), "the same file, whatever the order");
+    }
+
+    @Test
     void writerRejectsMisuseAndLeavesNoFile() throws Exception {
         Path target = dir.resolve("out.safetensors");
         List<TensorSpec> layout = List.of(new TensorSpec("a", DType.F32, new long[] {2}),
                 new TensorSpec("b", DType.I64, new long[] {1}));
         try (SafetensorsWriter w = SafetensorsWriter.create(target, Map.of(), layout)) {
-            String order = assertThrows(SafetensorsException.class,
-                    () -> w.write("b", Tensor.ofLongs(new long[] {1}, new long[] {1}))).getMessage();
-            assertTrue(order.contains("tensor 'a' is next"), order);
+            String unknown = assertThrows(SafetensorsException.class,
+                    () -> w.write("c", Tensor.ofLongs(new long[] {1}, new long[] {1}))).getMessage();
+            assertTrue(unknown.contains("tensor 'c'") && unknown.contains("not in the declared layout"), unknown);
             String shape = assertThrows(SafetensorsException.class,
                     () -> w.write("a", Tensor.ofFloats(new long[] {1}, new float[] {1}))).getMessage();
             assertTrue(shape.contains("declared F32[2] but given F32[1]"), shape);
-            w.write("a", Tensor.ofFloats(new long[] {2}, new float[] {1, 2}));
+            w.writeChunk("a", ByteBuffer.allocate(4)); // half of a
+            String twice = assertThrows(SafetensorsException.class,
+                    () -> w.write("a", Tensor.ofFloats(new long[] {2}, new float[] {1, 2}))).getMessage();
+            assertTrue(twice.contains("already partly written"), twice);
+            String over = assertThrows(SafetensorsException.class,
+                    () -> w.writeChunk("a", ByteBuffer.allocate(8))).getMessage();
+            assertTrue(over.contains("declared 8 bytes but 12 were given"), over);
             String incomplete = assertThrows(SafetensorsException.class, w::commit).getMessage();
-            assertTrue(incomplete.contains("tensor 'b'") && incomplete.contains("not completely written"), incomplete);
+            assertTrue(incomplete.contains("tensor 'a'") && incomplete.contains("not completely written (4 of 8"),
+                    incomplete);
         }
         assertFalse(Files.exists(target));
         assertEquals(List.of(), SafetensorsInteropTest.listNames(dir), "temporary file removed on close");
