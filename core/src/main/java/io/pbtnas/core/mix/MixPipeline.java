@@ -105,19 +105,6 @@ final class MixPipeline implements AutoCloseable {
     }
 
     /**
-     * The next chunk in file order, which must belong to {@code tensor}; its bytes lie between
-     * position and limit. Hand it back with {@link #release} once written.
-     */
-    ByteBuffer next(TensorInfo tensor) throws IOException {
-        Ready r = take();
-        if (r == null || !r.tensor().equals(tensor)) {
-            throw new IllegalStateException("mix pipeline out of order: expected " + tensor.name() + ", got "
-                    + (r == null ? "no more chunks" : r.tensor().name()));
-        }
-        return r.bytes();
-    }
-
-    /**
      * The next chunk in file order, waiting until it is computed; null once every chunk was handed
      * out. Hand it back with {@link #release} once written.
      */

@@ -43,7 +43,9 @@ class MixPipelineTest {
             TensorMix mix = new TensorMix(w, new InitDistribution.Constant(1), 7);
             try (MixPipeline p = MixPipeline.start(r, List.of(mix), 0.5, 0, CHUNK, 2)) {
                 for (int c = 0; c < 3; c++) {
-                    ByteBuffer b = p.next(w);
+                    MixPipeline.Ready ready = p.take();
+                    assertEquals(w, ready.tensor(), "chunk " + c + " belongs to w");
+                    ByteBuffer b = ready.bytes();
                     assertEquals(4 * CHUNK, b.remaining());
                     assertEquals(0.5f * (c * CHUNK + 3), b.getFloat(b.position() + 12), 0f, "chunk " + c);
                     p.release();
@@ -59,7 +61,7 @@ class MixPipelineTest {
             // A tensor entry pointing past the end of the file (as if it were truncated while mixing).
             TensorInfo ghost = new TensorInfo("ghost", DType.F32, new long[] {CHUNK}, 0, 4L * CHUNK);
             try (MixPipeline p = MixPipeline.start(r, List.of(new TensorMix(ghost, null, 1)), 0.4, 0, CHUNK, 2)) {
-                IOException e = assertThrows(IOException.class, () -> p.next(ghost));
+                IOException e = assertThrows(IOException.class, p::take);
                 assertTrue(e.getMessage().contains("unexpected end of file"), e.getMessage());
                 assertTrue(e.getMessage().contains("ghost"), e.getMessage());
             }
