@@ -205,7 +205,16 @@ public final class MixBenchmark {
         space.geneNames().forEach(g -> genome.put(g, seed == 1 ? "a" : "b"));
         meta.put(CheckpointMetadata.GENOME, new Genome(genome).toJson());
         meta.put(CheckpointMetadata.INIT, InitDistribution.toJson(init));
-        ByteBuffer chunk = ByteBuffer.allocateDirect(4 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        writeUniform(file, meta, layout, 4 << 20, seed);
+    }
+
+    /**
+     * Writes a checkpoint of {@code layout} whose F32 values are uniform in [-0.5, 0.5) from {@code seed},
+     * {@code chunkBytes} at a time (a divisor of every tensor's byte length).
+     */
+    static void writeUniform(Path file, Map<String, String> meta, List<TensorSpec> layout, int chunkBytes, long seed)
+            throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
         SplittableRandom rng = new SplittableRandom(seed);
         try (SafetensorsWriter w = SafetensorsWriter.create(file, meta, layout)) {
             for (TensorSpec t : layout) {

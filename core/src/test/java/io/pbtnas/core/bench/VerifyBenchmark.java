@@ -3,7 +3,6 @@ package io.pbtnas.core.bench;
 import io.pbtnas.core.checkpoint.CheckpointMetadata;
 import io.pbtnas.core.contract.TrainerOutput;
 import io.pbtnas.core.safetensors.DType;
-import io.pbtnas.core.safetensors.SafetensorsWriter;
 import io.pbtnas.core.safetensors.TensorSpec;
 import io.pbtnas.core.space.Genome;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -116,21 +114,8 @@ public final class VerifyBenchmark {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(CheckpointMetadata.GENOME, GENOME.toJson());
         meta.put(CheckpointMetadata.EPOCH, Integer.toString(EPOCH));
-        ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(tensorBytes, 4 << 20)).order(ByteOrder.LITTLE_ENDIAN);
-        SplittableRandom rng = new SplittableRandom(7);
-        try (SafetensorsWriter w = SafetensorsWriter.create(step.resolve("model.safetensors"), meta, layout)) {
-            for (TensorSpec t : layout) {
-                for (long left = t.byteLength(); left > 0; left -= chunk.capacity()) {
-                    chunk.clear();
-                    while (chunk.hasRemaining()) {
-                        chunk.putFloat((float) (rng.nextDouble() - 0.5));
-                    }
-                    chunk.flip();
-                    w.writeChunk(t.name(), chunk);
-                }
-            }
-            w.commit();
-        }
+        MixBenchmark.writeUniform(step.resolve("model.safetensors"), meta, layout,
+                (int) Math.min(tensorBytes, 4 << 20), 7);
         Files.writeString(step.resolve("metrics.json"), "{\"score\": 0.85}");
         return tensors;
     }
