@@ -7,10 +7,10 @@
 # Runs cli's S3Benchmark (cli/src/test/java/io/pbtnas/cli/bench/S3Benchmark.java) against a real versitygw
 # (built by test-env/build.sh; run that once first) whose bucket is on disk under ${PBTNAS_BENCH_DIR:-/var/tmp},
 # as are the checkpoints. Per size (MiB asked: 100 is 96 MiB, 1024 is 1 GiB), a warm-up round and then
-# --repeat rounds of every operation, interleaved, each round in a rotated order. Writes raw/s3-<MiB>MiB.json
-# (every sample: seconds, bytes, GETs and their ranges, bytes read by the client, bytes the gateway wrote),
-# raw/bench.log, raw/source.txt (the code measured), MACHINE.md and results.md under --out
-# (default benchmarks/results/storage).
+# --repeat rounds of every operation, interleaved, each round in a new (seeded) order, a sync between
+# operations. Writes raw/s3-<MiB>MiB.json (every sample: seconds, bytes, GETs and their ranges, bytes read
+# by the client, bytes the gateway wrote), raw/bench.log, raw/source.txt (the code measured), MACHINE.md
+# and results.md under --out (default benchmarks/results/storage).
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     --sizes) sizes="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "throughput.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -28,10 +28,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,7 +44,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Checkpoints on S3 against plain GET/PUT of the same bytes with the same client, in the same run:
  * a real versitygw with its bucket on disk, our code paths in this JVM (what the commands call) and
- * the SDK's plain calls, interleaved, each repetition in a rotated order.
+ * the SDK's plain calls, interleaved, each round in a new (seeded) order, with a {@code sync} between
+ * operations so that none pays for the previous one's writeback.
  *
  * <ul>
  *   <li>baselines: {@code put plain} (PutObject, multipart in parts of our part size), {@code get plain}
@@ -71,8 +74,8 @@ class S3Benchmark {
     private static final String CHILD = "members/3/gen-1/input.safetensors";
 
     /** One timed operation: what it moved, how long it took, and what went over the wire. */
-    record Sample(String op, int repetition, long bytes, double seconds, double cpuSeconds, Traffic.Snapshot client,
-                  GatewayIo gateway, List<String> ranges) {
+    record Sample(String op, int repetition, int position, long bytes, double seconds, double cpuSeconds,
+                  Traffic.Snapshot client, GatewayIo gateway, List<String> ranges) {
     }
 
     @FunctionalInterface
@@ -199,9 +202,14 @@ class S3Benchmark {
         List<Sample> samples = new ArrayList<>();
         String loadBefore = loadAverage();
         for (int r = 0; r <= repeat; r++) {
-            for (int i = 0; i < ops.size(); i++) {
-                Timed t = ops.get((i + r) % ops.size()); // rotated: no op always runs after the same one
-                Sample s = time(t, r, gateway, traffic);
+            // A new order each round (seeded): no op always follows the same one, e.g. one leaving dirty pages.
+            List<Timed> order = new ArrayList<>(ops);
+            if (r > 0) {
+                Collections.shuffle(order, new Random(r));
+            }
+            for (int i = 0; i < order.size(); i++) {
+                Timed t = order.get(i);
+                Sample s = time(t, r, i, gateway, traffic);
                 if (r == 0 && t.name().equals("mix local")) {
                     Files.createDirectories(s3Child);
                     MixStep.fromJson(root, s3Child, plan, space, () -> s3).run();
@@ -210,6 +218,7 @@ class S3Benchmark {
                     deleteTree(s3Child);
                 }
                 t.cleanup().run(r);
+                sync(); // the next op starts with nothing of this one's left to write back
                 if (r > 0) {
                     samples.add(s);
                 }
@@ -238,7 +247,8 @@ class S3Benchmark {
         return result;
     }
 
-    private static Sample time(Timed t, int repetition, VersityGateway gateway, Traffic traffic) throws Exception {
+    private static Sample time(Timed t, int repetition, int position, VersityGateway gateway, Traffic traffic)
+            throws Exception {
         Traffic.Snapshot c0 = traffic.snapshot();
         GatewayIo g0 = GatewayIo.of(gateway.pid());
         long cpu0 = cpuNanos();
@@ -248,7 +258,7 @@ class S3Benchmark {
         double cpu = (cpuNanos() - cpu0) / 1e9;
         GatewayIo g = GatewayIo.of(gateway.pid()).minus(g0);
         Traffic.Snapshot c = traffic.snapshot().minus(c0);
-        return new Sample(t.name(), repetition, bytes, seconds, cpu, c, g, t.keepRanges() ? traffic.rangesSince(c0)
+        return new Sample(t.name(), repetition, position, bytes, seconds, cpu, c, g, t.keepRanges() ? traffic.rangesSince(c0)
                 : List.of());
     }
 
@@ -293,6 +303,13 @@ class S3Benchmark {
     /** Our objects over the same client, their sources without the prefetch (the A/B's other side); not closed. */
     private static S3Objects noPrefetch(S3Objects s3) {
         return new S3Objects(s3.client(), S3Objects.DEFAULT_PART_SIZE, false);
+    }
+
+    private static void sync() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sync").inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("sync exited with " + p.exitValue());
+        }
     }
 
     private static String loadAverage() {
