@@ -20,10 +20,11 @@ OPS = {
     "stage": ("ours: `pbtnas stage` (HeadBucket, HeadObject, GetObject into a temp file, link)", ["get plain"]),
     "mix": ("ours: `pbtnas mix --root s3://…` (half the tensors from each parent, streamed; child fsynced)",
             ["get plain", "get plain + fsync"]),
-    "mix, no prefetch": ("the same, the source's prefetch off (A/B)", ["get plain", "get plain + fsync"]),
+    "mix, no prefetch": ("the same, the source's prefetch off (only in prefetch-ab/: the prefetch, tried, was dropped)",
+                         ["get plain", "get plain + fsync"]),
     "reads alone": ("reference: both parents' bytes the mix reads, through the same source, nothing written",
                     ["get plain"]),
-    "reads alone, no prefetch": ("the same, prefetch off (A/B)", ["get plain"]),
+    "reads alone, no prefetch": ("the same, prefetch off (only in prefetch-ab/)", ["get plain"]),
     "mix local": ("reference: the same mix from local files (no S3)", ["get plain"]),
 }
 
@@ -76,7 +77,8 @@ def legend(runs):
 
 
 def prefetch_ab(run):
-    """Per round: mix with prefetch / without, and reads alone likewise (same round, same client)."""
+    """Per round: mix with prefetch / without, and reads alone likewise (same round, same client); only the
+    prefetch-ab/ results have both."""
     by_op = {}
     for s in run["samples"]:
         by_op.setdefault(s["op"], {})[s["repetition"]] = s

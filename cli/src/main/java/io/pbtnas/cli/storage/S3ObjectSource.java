@@ -21,10 +21,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * GET per run of nearby ranges (the gaps between them are read and dropped, up to {@link #MAX_GAP})
  * into blocks of at most {@link #BLOCK} bytes, at most {@link #WINDOW} bytes ahead of the readers:
  * memory stays bounded whatever the object's size. A block is dropped once all of its bytes were read,
- * which is why the announced ranges must each be read exactly once. With {@code prefetch}, the next
- * run's GET is sent when at most one block of the current run is left to read, so its first bytes
- * are on their way while that block comes in, not a request's round trip later: at most two streams
- * are open, and the window still bounds what is buffered here.
+ * which is why the announced ranges must each be read exactly once.
  */
 final class S3ObjectSource implements ByteSource {
     static final int BLOCK = 4 << 20;
@@ -45,7 +42,6 @@ final class S3ObjectSource implements ByteSource {
     private final S3Client s3;
     private final S3Location where;
     private final long size;
-    private final boolean prefetch;
 
     // the announced ranges, by start (guarded by this)
     private final TreeMap<Long, Range> planned = new TreeMap<>();
@@ -56,14 +52,12 @@ final class S3ObjectSource implements ByteSource {
     private IOException failure;
     private boolean closed;
     private Thread fetcher;
-    // the fetcher's streams (the current run's, and the next one's once sent early), aborted by close
-    private final List<ResponseInputStream<GetObjectResponse>> open = new ArrayList<>();
+    private ResponseInputStream<GetObjectResponse> open; // the fetcher's stream, aborted by close
 
-    S3ObjectSource(S3Client s3, S3Location where, long size, boolean prefetch) {
+    S3ObjectSource(S3Client s3, S3Location where, long size) {
         this.s3 = s3;
         this.where = where;
         this.size = size;
-        this.prefetch = prefetch;
     }
 
     @Override
@@ -197,22 +191,15 @@ final class S3ObjectSource implements ByteSource {
     }
 
     private void fetch(List<Run> runs) {
-        SkippingStream next = null;
         try {
-            for (int i = 0; i < runs.size(); i++) {
-                Run following = prefetch && i + 1 < runs.size() ? runs.get(i + 1) : null;
-                SkippingStream current = next;
-                next = null;
-                next = fetchRun(runs.get(i), current, following);
+            for (Run run : runs) {
+                fetchRun(run);
             }
             synchronized (this) {
                 cursor = Long.MAX_VALUE; // all produced: a later read of announced bytes is a GET of its own
                 notifyAll();
             }
         } catch (IOException | RuntimeException e) {
-            if (next != null) {
-                abortQuietly(next);
-            }
             synchronized (this) {
                 failure = e instanceof IOException io ? io : new IOException(where + ": " + e.getMessage(), e);
                 notifyAll(); // the readers waiting for these bytes fail with it
@@ -220,23 +207,13 @@ final class S3ObjectSource implements ByteSource {
         }
     }
 
-    /**
-     * Streams one run, from {@code opened} when its GET was sent early (else it sends it); returns the
-     * stream of {@code following}, sent once at most one block of this run is left, or null.
-     */
-    private SkippingStream fetchRun(Run run, SkippingStream opened, Run following) throws IOException {
+    private void fetchRun(Run run) throws IOException {
         long pos = run.start();
         int failures = 0;
-        SkippingStream in = opened != null ? opened : openStream(pos, run.end());
-        SkippingStream next = null;
-        boolean sent = following == null;
+        SkippingStream in = openStream(pos, run.end());
         try {
             for (Range r : run.ranges()) {
                 while (pos < r.end()) {
-                    if (!sent && run.end() - pos <= BLOCK) {
-                        sent = true;
-                        next = openEarly(following);
-                    }
                     try {
                         if (pos < r.start()) {
                             pos += in.skipNBytes0(r.start() - pos);
@@ -257,31 +234,13 @@ final class S3ObjectSource implements ByteSource {
                             throw e instanceof EOFException ? e
                                     : new IOException("reading " + where + " at byte " + pos + ": " + e.getMessage(), e);
                         }
-                        abortQuietly(in);
+                        in.close();
                         in = openStream(pos, run.end()); // a dropped connection: go on where it stopped
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            if (next != null) {
-                abortQuietly(next);
-            }
-            throw e;
         } finally {
             abortQuietly(in);
-        }
-        return next;
-    }
-
-    /** The run's stream, or null when its GET failed: it is sent again, in turn, and fails there if it must. */
-    private SkippingStream openEarly(Run run) throws IOException {
-        try {
-            return openStream(run.start(), run.end());
-        } catch (IOException e) {
-            if (isClosed()) {
-                throw e;
-            }
-            return null;
         }
     }
 
@@ -294,7 +253,7 @@ final class S3ObjectSource implements ByteSource {
                     s.abort();
                     throw new IOException(where + ": closed");
                 }
-                open.add(s);
+                open = s;
             }
             return new SkippingStream(s);
         } catch (SdkException e) {
@@ -345,10 +304,7 @@ final class S3ObjectSource implements ByteSource {
         }
     }
 
-    private void abortQuietly(SkippingStream in) {
-        synchronized (this) {
-            open.remove(in.inner);
-        }
+    private static void abortQuietly(SkippingStream in) {
         try {
             in.inner.abort(); // the rest of the range is not wanted: drop the connection, don't drain it
             in.close();
@@ -366,8 +322,8 @@ final class S3ObjectSource implements ByteSource {
             }
             closed = true;
             notifyAll();
-            for (ResponseInputStream<GetObjectResponse> s : open) {
-                s.abort();
+            if (open != null) {
+                open.abort();
             }
             t = fetcher;
         }

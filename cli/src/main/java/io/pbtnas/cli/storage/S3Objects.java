@@ -40,23 +40,13 @@ public final class S3Objects implements AutoCloseable {
 
     private final S3Client s3;
     private final long partSize;
-    private final boolean prefetch;
 
     public S3Objects(S3Client s3, long partSize) {
-        this(s3, partSize, true);
-    }
-
-    /**
-     * With {@code prefetch} false, a streamed object sends each run's GET only once the previous run
-     * is read (what benchmarks compare the default with). Closing it closes {@code s3}.
-     */
-    public S3Objects(S3Client s3, long partSize, boolean prefetch) {
         if (partSize < 5L << 20) {
             throw new IllegalArgumentException("part size " + partSize + " is below S3's minimum of 5 MiB");
         }
         this.s3 = s3;
         this.partSize = partSize;
-        this.prefetch = prefetch;
     }
 
     /** A client from the standard AWS environment (see {@link S3Settings#fromEnvironment}). */
@@ -134,7 +124,7 @@ public final class S3Objects implements AutoCloseable {
 
     /** The object as a seekable source, streamed once told what will be read. */
     public ByteSource open(S3Location object) throws IOException {
-        return new S3ObjectSource(s3, object, size(object), prefetch);
+        return new S3ObjectSource(s3, object, size(object));
     }
 
     /**

@@ -52,8 +52,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *       (GetObject into a file), {@code get plain + fsync};</li>
  *   <li>ours: {@code upload} (S3Objects.putAttempt, what {@code verify --upload} does), {@code stage}
  *       (HeadBucket, HeadObject, download: {@code pbtnas stage}), {@code mix} (MixStep from the bucket's
- *       parents to a local child, fsynced: {@code pbtnas mix --root s3://...}), with the source's
- *       prefetch on and off;</li>
+ *       parents to a local child, fsynced: {@code pbtnas mix --root s3://...});</li>
  *   <li>references: {@code reads alone} (both parents' announced ranges read through the same source,
  *       at once, as the mix reads them, nothing computed or written) and {@code mix local} (the same
  *       mix from local files).</li>
@@ -179,19 +178,13 @@ class S3Benchmark {
             s3.download(root.resolve(PARENT), target);
             return n;
         }, r -> deleteTree(downloads.resolve("stage-" + r)), false));
-        // the same client, its bucket sources with the next run's GET sent early and without (the A/B)
-        List<S3Objects> sources = List.of(s3, noPrefetch(s3));
-        for (int k = 0; k < sources.size(); k++) {
-            S3Objects source = sources.get(k);
-            String suffix = k == 0 ? "" : ", no prefetch";
-            ops.add(new Timed("mix" + suffix, r -> {
-                Files.createDirectories(s3Child); // the pod's emptyDir
-                MixStep.fromJson(root, s3Child, plan, space, () -> source).run();
-                return Files.size(s3Child.resolve(CHILD));
-            }, r -> deleteTree(s3Child), true));
-            ops.add(new Timed("reads alone" + suffix, r ->
-                    readAsTheMixDoes(source, root, SearchSpace.fromJson(space), shape.halfTheGenes()), r -> { }, true));
-        }
+        ops.add(new Timed("mix", r -> {
+            Files.createDirectories(s3Child); // the pod's emptyDir
+            MixStep.fromJson(root, s3Child, plan, space, () -> s3).run();
+            return Files.size(s3Child.resolve(CHILD));
+        }, r -> deleteTree(s3Child), true));
+        ops.add(new Timed("reads alone", r ->
+                readAsTheMixDoes(s3, root, SearchSpace.fromJson(space), shape.halfTheGenes()), r -> { }, true));
         ops.add(new Timed("mix local", r -> {
             MixStep.fromJson(Location.parse(local.toString()), local, plan, space, () -> s3).run();
             return Files.size(localChild);
@@ -298,11 +291,6 @@ class S3Benchmark {
             }
         }
         return n;
-    }
-
-    /** Our objects over the same client, their sources without the prefetch (the A/B's other side); not closed. */
-    private static S3Objects noPrefetch(S3Objects s3) {
-        return new S3Objects(s3.client(), S3Objects.DEFAULT_PART_SIZE, false);
     }
 
     private static void sync() throws IOException, InterruptedException {
