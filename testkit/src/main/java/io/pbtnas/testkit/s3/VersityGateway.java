@@ -50,8 +50,24 @@ public final class VersityGateway implements AutoCloseable {
 
   /** As {@link #startNew()}, listening on {@code host} (an IPv4 address of this machine). */
   public static VersityGateway startNew(String host) throws IOException {
+    return start(Files.createTempDirectory("pbtnas-s3-"), host);
+  }
+
+  /**
+   * As {@link #startNew()}, its data in a new folder under {@code parent} (which must exist): for a
+   * benchmark whose objects must be on a real disk, where the default temporary folder may be a tmpfs.
+   * {@link #close()} deletes that new folder only.
+   */
+  public static VersityGateway startUnder(Path parent) throws IOException {
+    if (!Files.isDirectory(parent)) {
+      throw new IOException("startUnder: " + parent + " is not a directory; create it first (the gateway's data "
+          + "goes in a new folder inside it)");
+    }
+    return start(Files.createTempDirectory(parent, "pbtnas-s3-"), "127.0.0.1");
+  }
+
+  private static VersityGateway start(Path dir, String host) throws IOException {
     Path binary = binary(System.getProperties(), System.getenv(), VersionPins.packaged("VERSITYGW_VERSION"));
-    Path dir = Files.createTempDirectory("pbtnas-s3-");
     VersityGateway g = new VersityGateway(binary, dir, host, freePort());
     g.start();
     return g;
@@ -131,6 +147,14 @@ public final class VersityGateway implements AutoCloseable {
       process.destroyForcibly();
     }
     process = null;
+  }
+
+  /**
+   * The gateway's process id while it runs (e.g. to read its I/O counters in /proc), or -1 when it is
+   * stopped; a restarted gateway has a new one.
+   */
+  public synchronized long pid() {
+    return process != null && process.isAlive() ? process.pid() : -1;
   }
 
   /** The folder a bucket's objects live in (posix back end: one file per object). */

@@ -10,10 +10,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real gateway starts, speaks S3 (an unsigned request is refused the S3 way), stops and starts again. */
 @WithS3Server
@@ -39,6 +43,23 @@ class VersityGatewayTest {
     assertThrows(ConnectException.class, () -> unsignedList(gateway.endpoint()));
     gateway.start();
     assertEquals(403, unsignedList(gateway.endpoint()).statusCode());
+  }
+
+  @Test
+  void startsUnderAGivenFolderAndDeletesOnlyItsOwnWhenClosed(@TempDir Path parent) throws Exception {
+    Path keep = Files.writeString(parent.resolve("keep.txt"), "not the gateway's");
+    try (VersityGateway g = VersityGateway.startUnder(parent)) {
+      assertTrue(g.bucketDir("b").startsWith(parent), g.bucketDir("b").toString());
+      assertEquals(403, unsignedList(g.endpoint()).statusCode());
+      assertTrue(g.pid() > 0, "a running gateway has a process id");
+      g.stop();
+      assertEquals(-1, g.pid());
+    }
+    try (Stream<Path> left = Files.list(parent)) {
+      assertEquals(List.of(keep), left.toList());
+    }
+    IOException missing = assertThrows(IOException.class, () -> VersityGateway.startUnder(parent.resolve("nope")));
+    assertTrue(missing.getMessage().contains(parent.resolve("nope") + " is not a directory"), missing.getMessage());
   }
 
   @Test
