@@ -4,10 +4,12 @@ import io.pbtnas.core.safetensors.ByteSource;
 import io.pbtnas.core.safetensors.NoReplace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -187,6 +189,11 @@ public final class S3Objects implements AutoCloseable {
         try {
             s3.getObject(GetObjectRequest.builder().bucket(object.bucket()).key(object.key()).build(),
                     ResponseTransformer.toFile(temp));
+            // Durable before it gets its name, as NoReplace expects: `stage` takes a file of the right
+            // size as already there, which a torn file after a crash would be too.
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
             NoReplace.publish(temp, target);
         } catch (SdkException e) {
             throw S3Errors.of("downloading", object, e);
