@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.operator.pods.PodLabels;
 import java.util.List;
@@ -29,10 +30,12 @@ final class PodWriter {
 
     private final KubernetesClient client;
     private final SearchMetrics metrics;
+    private final PendingWrites pending;
 
-    PodWriter(KubernetesClient client, SearchMetrics metrics) {
+    PodWriter(KubernetesClient client, SearchMetrics metrics, PendingWrites pending) {
         this.client = client;
         this.metrics = metrics;
+        this.pending = pending;
     }
 
     /**
@@ -73,6 +76,26 @@ final class PodWriter {
                 throw new PodCreationError(pod.getMetadata().getName(), e);
             }
             return null;
+        }
+    }
+
+    /**
+     * Deletes pods in the background: the reconcile does not wait for them (a generation's finished pods
+     * are about as many as its new ones). A delete sent already is not sent again while the cache still
+     * shows the pod; one that fails is logged and the search reconciled again, which plans it anew.
+     */
+    void deleteAll(ResourceID search, List<Pod> pods, Runnable reconcileAgain) {
+        for (Pod pod : pods) {
+            if (!pending.deleting(search, pod)) {
+                continue;
+            }
+            CompletableFuture.runAsync(() -> delete(pod), WRITERS).whenComplete((ok, e) -> {
+                if (e != null) {
+                    LOG.warnf("could not delete pod %s: %s", pod.getMetadata().getName(), e.getMessage());
+                    pending.deleteFailed(search, pod);
+                    reconcileAgain.run();
+                }
+            });
         }
     }
 
