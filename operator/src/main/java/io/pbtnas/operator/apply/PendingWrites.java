@@ -14,15 +14,13 @@ import java.util.function.Supplier;
 
 /**
  * The pod writes {@link PodWriter} has sent in the background and the informer cache may not show yet,
- * per search: pods being created (they hold a parallelism slot and must not be planned twice), pods
- * whose delete was sent (not sent again while the cache still shows them finished), and whether a
- * background create was refused (the next creates wait for one to be accepted). In memory only,
+ * per search: pods being created (they hold a parallelism slot and must not be planned twice) and pods
+ * whose delete was sent (not sent again while the cache still shows them finished). In memory only,
  * and safe to lose: a restarted operator sees the pods that exist and plans the rest again.
  */
 public final class PendingWrites {
     private final Map<ResourceID, Map<String, Pod>> creating = new ConcurrentHashMap<>();
     private final Map<ResourceID, Set<String>> deleted = new ConcurrentHashMap<>();
-    private final Set<ResourceID> refused = ConcurrentHashMap.newKeySet();
 
     /**
      * The search's pods as a reconcile sees them: the cache's, plus those being created that it lacks.
@@ -48,20 +46,6 @@ public final class PendingWrites {
             pods.remove(pod.getMetadata().getName());
             return pods.isEmpty() ? null : pods;
         });
-    }
-
-    /** The API server refused one of the search's background creates; not yet one created since. */
-    boolean refused(ResourceID search) {
-        return refused.contains(search);
-    }
-
-    void refuse(ResourceID search) {
-        refused.add(search);
-    }
-
-    /** A pod of the search was created while the reconcile waited: what refused it has passed. */
-    void accepted(ResourceID search) {
-        refused.remove(search);
     }
 
     /** Marks the pod's delete as sent; false when it was sent already (and the cache still shows the pod). */
@@ -97,6 +81,5 @@ public final class PendingWrites {
     public void forget(ResourceID search) {
         creating.remove(search);
         deleted.remove(search);
-        refused.remove(search);
     }
 }

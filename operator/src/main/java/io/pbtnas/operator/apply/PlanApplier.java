@@ -21,8 +21,9 @@ import java.util.function.Consumer;
 /**
  * The only writer: carries out a plan, in the plan's order (pods, ConfigMaps, events, then the status
  * through {@link StatusPatch}). A refused pod stops it with {@link PodCreationError}; the pods written
- * before stay, and the next reconcile sees them. Member pod creates and deletes are sent in the background
- * ({@link PodWriter}, {@link PendingWrites}); after a refused one, the first create waits for its answer.
+ * before stay, and the next reconcile sees them. Of a plan's member pods only the first is created while
+ * the reconcile waits; the other creates and the deletes are sent in the background ({@link PodWriter},
+ * {@link PendingWrites}).
  */
 public final class PlanApplier {
     private final PodWriter pods;
@@ -76,8 +77,8 @@ public final class PlanApplier {
         Duration requeue = plan.requeue();
         if (created.stream().anyMatch(KueueLabels::waitsForAdmission)) {
             // Our own creates trigger no reconcile (JOSDK filters them), and Kueue's gate came with the
-            // create: look again soon, so condition Queued and its event follow the pods just created
-            // (background creates ask for that reconcile themselves, see PodWriter.createAll).
+            // create (of the first pod: the search's pods share one queue): look again soon, so condition
+            // Queued and its event follow the pods just created.
             requeue = requeue == null || requeue.compareTo(QUEUED_RECHECK) > 0 ? QUEUED_RECHECK : requeue;
         }
         if (requeue != null) {

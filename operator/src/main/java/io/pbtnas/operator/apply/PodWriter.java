@@ -6,13 +6,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pbtnas.operator.api.PbtNasSearch;
-import io.pbtnas.operator.pods.KueueLabels;
 import io.pbtnas.operator.pods.PodLabels;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
@@ -41,55 +38,31 @@ final class PodWriter {
     }
 
     /**
-     * A generation's pods are independent, so the reconcile does not wait for them: they go to the writer
-     * pool, a few at a time, and are in {@link PendingWrites} until the API server answers, so the next
-     * reconcile counts them (parallelism) and does not plan them again. A background create the API
-     * server refuses marks the search refused and reconciles it again; while it is marked, the first pod
-     * is created here, so a refusal that lasts (a quota, an invalid pod, a webhook: the same for every pod
-     * of the search) is thrown as {@link PodCreationError} from the reconcile (condition PodCreationFailed,
-     * retried with backoff, the status not patched in between) and the rest follow once it is accepted.
-     * When the background creates are done and Kueue gated them, the search is reconciled again, so
-     * condition Queued follows the pods just created (JOSDK triggers nothing on our own creates).
+     * A generation's pods are independent, so the reconcile does not wait for them: the first is created
+     * here, so that a refusal (a quota, an invalid pod, a webhook; the same for every pod of the search)
+     * is thrown as {@link PodCreationError} from this reconcile as before; the rest go to the writer pool,
+     * a few at a time, and are in {@link PendingWrites} until the API server answers, so the next
+     * reconcile counts them (parallelism) and does not plan them again. A background create that fails
+     * reconciles the search again, which plans the missing pods anew and meets the refusal on its first.
      *
-     * @return the pods created here, as the API server stored them (none, or the first while refused)
+     * @return the pods created here, as the API server stored them (the first; Kueue's gate shows on it)
      */
     List<Pod> createAll(Context<PbtNasSearch> context, ResourceID search, List<Pod> pods, Runnable reconcileAgain) {
         if (pods.isEmpty()) {
             return List.of();
         }
-        List<Pod> here = List.of();
-        List<Pod> background = pods;
-        if (pending.refused(search)) {
-            Pod first = create(context, pods.get(0));
-            pending.accepted(search);
-            here = first == null ? List.of() : List.of(first);
-            background = pods.subList(1, pods.size());
-        }
-        AtomicInteger left = new AtomicInteger(background.size());
-        AtomicBoolean gated = new AtomicBoolean();
-        for (Pod pod : background) {
+        Pod first = create(context, pods.get(0));
+        for (Pod pod : pods.subList(1, pods.size())) {
             pending.creating(search, pod);
-            CompletableFuture.supplyAsync(() -> create(context, pod), WRITERS).whenComplete((created, e) -> {
+            CompletableFuture.runAsync(() -> create(context, pod), WRITERS).whenComplete((ok, e) -> {
                 pending.created(search, pod);
-                boolean again = false;
                 if (e != null) {
                     LOG.infof("pod %s not created: %s", pod.getMetadata().getName(), e.getMessage());
-                    if (PodCreationError.in(e).isPresent()) {
-                        pending.refuse(search);
-                    }
-                    again = true;
-                } else if (created != null && KueueLabels.waitsForAdmission(created)) {
-                    gated.set(true);
-                }
-                if (left.decrementAndGet() == 0 && gated.get()) {
-                    again = true;
-                }
-                if (again) {
                     reconcileAgain.run();
                 }
             });
         }
-        return here;
+        return first == null ? List.of() : List.of(first);
     }
 
     /**

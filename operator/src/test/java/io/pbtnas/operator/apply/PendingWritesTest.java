@@ -64,18 +64,4 @@ class PendingWritesTest {
         w.deleteFailed(S, done);
         assertTrue(w.deleting(S, done));
     }
-
-    @Test
-    void aRefusedBackgroundCreateHoldsUntilAPodOfThatSearchIsAccepted() {
-        PendingWrites w = new PendingWrites();
-        assertFalse(w.refused(S));
-        w.refuse(S);
-        assertTrue(w.refused(S));
-        assertFalse(w.refused(OTHER), "another search's creates are not held");
-        w.accepted(S);
-        assertFalse(w.refused(S));
-        w.refuse(S);
-        w.forget(S);
-        assertFalse(w.refused(S), "a deleted search leaves nothing behind");
-    }
 }
