@@ -163,7 +163,7 @@ class GrowthBenchmark {
                 ## Growth: one reconcile's work by population and generation (no API server)
 
                 The real `SearchPlanner` on pods in memory (they finish at once); times are the calling thread's CPU time,
-the least of %d calls on the same input (wall time on a loaded machine measures the load).
+                the least of %d calls on the same input (wall time on a loaded machine measures the load).
                 A boundary reconcile applies one generation's results and plans the next; a quiet one sees nothing
                 new (a resync). Per member × generation: divided by population × (generation + 1), which stays flat
                 when the work grows linearly with both.
