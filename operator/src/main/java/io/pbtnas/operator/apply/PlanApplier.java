@@ -13,13 +13,17 @@ import io.pbtnas.operator.plan.FailureReports;
 import io.pbtnas.operator.plan.RefusalPlan;
 import io.pbtnas.operator.plan.SearchPlan;
 import io.pbtnas.operator.pods.KueueLabels;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The only writer: carries out a plan, in the plan's order (pods, ConfigMaps, events, then the status
  * through {@link StatusPatch}). A refused pod stops it with {@link PodCreationError}; the pods written
- * before stay, and the next reconcile sees them.
+ * before stay, and the next reconcile sees them. Of a plan's member pods only the first is created while
+ * the reconcile waits; the other creates and the deletes are sent in the background ({@link PodWriter},
+ * {@link PendingWrites}).
  */
 public final class PlanApplier {
     private final PodWriter pods;
@@ -30,8 +34,18 @@ public final class PlanApplier {
     /** How soon a search whose new pods came back gated by Kueue is reconciled again. */
     static final Duration QUEUED_RECHECK = Duration.ofSeconds(1);
 
-    public PlanApplier(KubernetesClient client, SearchMetrics metrics) {
-        this.pods = new PodWriter(client, metrics);
+    private final PendingWrites pending;
+    private final Consumer<ResourceID> reconcileAgain;
+
+    /**
+     * @param pending the background pod writes, which {@code SearchReconciler} adds to what it observes
+     * @param reconcileAgain asks for another reconcile of a search (a background write failed)
+     */
+    public PlanApplier(KubernetesClient client, SearchMetrics metrics, PendingWrites pending,
+            Consumer<ResourceID> reconcileAgain) {
+        this.pending = pending;
+        this.reconcileAgain = reconcileAgain;
+        this.pods = new PodWriter(client, metrics, pending);
         this.configMaps = new ConfigMapWriter(client);
         this.events = new EventWriter(client);
         this.metrics = metrics;
@@ -45,8 +59,9 @@ public final class PlanApplier {
             events.emit(search, report.event());
             pods.annotate(report.pod(), FailureReports.REPORTED, "true");
         }
-        plan.delete().forEach(pods::delete);
-        List<Pod> created = pods.createAll(context, plan.create());
+        ResourceID id = ResourceID.fromResource(search);
+        pods.deleteAll(id, plan.delete(), () -> reconcileAgain.accept(id));
+        List<Pod> created = pods.createAll(context, id, plan.create(), () -> reconcileAgain.accept(id));
         plan.export().ifPresent(start -> {
             configMaps.create(start.input());
             pods.create(context, start.pod());
@@ -62,7 +77,8 @@ public final class PlanApplier {
         Duration requeue = plan.requeue();
         if (created.stream().anyMatch(KueueLabels::waitsForAdmission)) {
             // Our own creates trigger no reconcile (JOSDK filters them), and Kueue's gate came with the
-            // create: look again soon, so condition Queued and its event follow the pods just created.
+            // create (of the first pod: the search's pods share one queue): look again soon, so condition
+            // Queued and its event follow the pods just created.
             requeue = requeue == null || requeue.compareTo(QUEUED_RECHECK) > 0 ? QUEUED_RECHECK : requeue;
         }
         if (requeue != null) {
@@ -83,6 +99,7 @@ public final class PlanApplier {
         plan.delete().forEach(pods::delete);
         plan.status().ifPresent(status -> StatusPatch.now(context, search, status));
         if (plan.release()) {
+            pending.forget(ResourceID.fromResource(search));
             metrics.forget(search.getMetadata().getNamespace(), search.getMetadata().getName());
             return DeleteControl.defaultDelete();
         }

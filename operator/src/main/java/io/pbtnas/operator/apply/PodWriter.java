@@ -4,11 +4,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pbtnas.operator.api.PbtNasSearch;
 import io.pbtnas.operator.pods.PodLabels;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
@@ -29,32 +29,40 @@ final class PodWriter {
 
     private final KubernetesClient client;
     private final SearchMetrics metrics;
+    private final PendingWrites pending;
 
-    PodWriter(KubernetesClient client, SearchMetrics metrics) {
+    PodWriter(KubernetesClient client, SearchMetrics metrics, PendingWrites pending) {
         this.client = client;
         this.metrics = metrics;
+        this.pending = pending;
     }
 
     /**
-     * A generation's pods are independent, so they are created a few at a time rather than one
-     * after another: the turnaround between generations is then not N sequential round trips.
-     * The pods created before a refusal stay: the next reconcile sees them and creates only the rest.
+     * A generation's pods are independent, so the reconcile does not wait for them: the first is created
+     * here, so that a refusal (a quota, an invalid pod, a webhook; the same for every pod of the search)
+     * is thrown as {@link PodCreationError} from this reconcile as before; the rest go to the writer pool,
+     * a few at a time, and are in {@link PendingWrites} until the API server answers, so the next
+     * reconcile counts them (parallelism) and does not plan them again. A background create that fails
+     * reconciles the search again, which plans the missing pods anew and meets the refusal on its first.
+     *
+     * @return the pods created here, as the API server stored them (the first; Kueue's gate shows on it)
      */
-    List<Pod> createAll(Context<PbtNasSearch> context, List<Pod> pods) {
-        if (pods.size() <= 1) {
-            return pods.stream().map(pod -> create(context, pod)).filter(java.util.Objects::nonNull).toList();
+    List<Pod> createAll(Context<PbtNasSearch> context, ResourceID search, List<Pod> pods, Runnable reconcileAgain) {
+        if (pods.isEmpty()) {
+            return List.of();
         }
-        List<CompletableFuture<Pod>> writes = pods.stream()
-                .map(pod -> CompletableFuture.supplyAsync(() -> create(context, pod), WRITERS)).toList();
-        try {
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
+        Pod first = create(context, pods.get(0));
+        for (Pod pod : pods.subList(1, pods.size())) {
+            pending.creating(search, pod);
+            CompletableFuture.runAsync(() -> create(context, pod), WRITERS).whenComplete((ok, e) -> {
+                pending.created(search, pod);
+                if (e != null) {
+                    LOG.infof("pod %s not created: %s", pod.getMetadata().getName(), e.getMessage());
+                    reconcileAgain.run();
+                }
+            });
         }
-        return writes.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
+        return first == null ? List.of() : List.of(first);
     }
 
     /**
@@ -73,6 +81,26 @@ final class PodWriter {
                 throw new PodCreationError(pod.getMetadata().getName(), e);
             }
             return null;
+        }
+    }
+
+    /**
+     * Deletes pods in the background: the reconcile does not wait for them (a generation's finished pods
+     * are about as many as its new ones). A delete sent already is not sent again while the cache still
+     * shows the pod; one that fails is logged and the search reconciled again, which plans it anew.
+     */
+    void deleteAll(ResourceID search, List<Pod> pods, Runnable reconcileAgain) {
+        for (Pod pod : pods) {
+            if (!pending.deleting(search, pod)) {
+                continue;
+            }
+            CompletableFuture.runAsync(() -> delete(pod), WRITERS).whenComplete((ok, e) -> {
+                if (e != null) {
+                    LOG.warnf("could not delete pod %s: %s", pod.getMetadata().getName(), e.getMessage());
+                    pending.deleteFailed(search, pod);
+                    reconcileAgain.run();
+                }
+            });
         }
     }
 

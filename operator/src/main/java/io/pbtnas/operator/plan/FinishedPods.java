@@ -37,12 +37,18 @@ public final class FinishedPods {
                         (a, b) -> order.compare(a, b) >= 0 ? a : b));
             }
         }
+        Map<Integer, MemberStatus> members = new HashMap<>();
+        persisted.members().forEach(m -> {
+            if (m.id() != null) {
+                members.putIfAbsent(m.id(), m);
+            }
+        });
         List<Pod> out = new ArrayList<>();
         for (Pod pod : memberPods) {
             if (!PodObserver.isTerminal(pod) || pod.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
-            PodObserver.key(pod).filter(k -> recorded(persisted, k))
+            PodObserver.key(pod).filter(k -> recorded(members.get(k.member()), k))
                     .filter(k -> !(isPhase(pod, "Failed") && k.equals(lastFailed.get(k.member()))))
                     .ifPresent(k -> out.add(pod));
         }
@@ -55,8 +61,11 @@ public final class FinishedPods {
      * {@link MemberStatus#stepsDone}, and {@link MemberStatus#attempts} counts the current step's attempts.
      */
     public static boolean recorded(SearchStatus status, PodObserver.PodKey k) {
-        MemberStatus m = status.members().stream().filter(x -> x.id() != null && x.id() == k.member())
-                .findFirst().orElse(null);
+        return recorded(status.members().stream().filter(x -> x.id() != null && x.id() == k.member())
+                .findFirst().orElse(null), k);
+    }
+
+    private static boolean recorded(MemberStatus m, PodObserver.PodKey k) {
         if (m == null) {
             return false;
         }

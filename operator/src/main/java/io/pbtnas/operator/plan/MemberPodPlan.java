@@ -50,6 +50,7 @@ public record MemberPodPlan(List<Action.Train> create, List<Pod> delete, Duratio
         }
         long active = existing.stream()
                 .filter(p -> wanted.contains(p.getMetadata().getName()) && PodObserver.isActive(p)).count();
+        Map<List<Integer>, Integer> earliestUnfinished = earliestUnfinishedAttempt(existing);
         Duration wait = null;
         List<Action.Train> create = new ArrayList<>();
         for (Action.Train train : trains) {
@@ -59,7 +60,8 @@ public record MemberPodPlan(List<Action.Train> create, List<Pod> delete, Duratio
             if (active >= parallelism) {
                 break;
             }
-            if (earlierAttemptStillThere(existing, train)) {
+            Integer earliest = earliestUnfinished.get(List.of(train.member(), train.generation()));
+            if (earliest != null && earliest < train.attempt()) {
                 continue; // its deletion wakes the reconciler again
             }
             Duration remaining = backoffRemaining(byName, search, train, now, backoff);
@@ -73,11 +75,18 @@ public record MemberPodPlan(List<Action.Train> create, List<Pod> delete, Duratio
         return new MemberPodPlan(List.copyOf(create), List.copyOf(delete), wait);
     }
 
-    /** A pod of an earlier attempt of the same member and generation that has not ended (terminating counts). */
-    static boolean earlierAttemptStillThere(List<Pod> existing, Action.Train train) {
-        return existing.stream().anyMatch(p -> !PodObserver.isTerminal(p) && PodObserver.key(p)
-                .filter(k -> k.member() == train.member() && k.generation() == train.generation()
-                        && k.attempt() < train.attempt()).isPresent());
+    /**
+     * Per (member, generation), the lowest attempt whose pod has not ended (terminating counts): a train of
+     * a later attempt waits for it. One pass over the pods, not one per train (populations of 1,000).
+     */
+    static Map<List<Integer>, Integer> earliestUnfinishedAttempt(List<Pod> existing) {
+        Map<List<Integer>, Integer> out = new HashMap<>();
+        for (Pod p : existing) {
+            if (!PodObserver.isTerminal(p)) {
+                PodObserver.key(p).ifPresent(k -> out.merge(List.of(k.member(), k.generation()), k.attempt(), Math::min));
+            }
+        }
+        return out;
     }
 
     private static Duration backoffRemaining(Map<String, Pod> byName, String search, Action.Train train, Instant now,

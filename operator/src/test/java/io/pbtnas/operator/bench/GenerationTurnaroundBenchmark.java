@@ -73,8 +73,9 @@ class GenerationTurnaroundBenchmark {
                 System.out.printf("[bench] %s done: turnarounds so far %s%n", name, turnaround);
             }
 
-            List<Pod> template = cluster.client.pods().inNamespace(cluster.namespace)
-                    .withLabel(PodLabels.SEARCH, "turn-0").withLabel(PodLabels.GENERATION, "1").list().getItems();
+            // As the watch first saw them: the operator has deleted these finished pods by now.
+            List<Pod> template = timeline.pods("turn-0", 1);
+            assertEquals(population, template.size(), "generation 1 of turn-0, as seen");
             floor.addAll(sequentialCreates(cluster, timeline, template, floorRuns));
 
             Stats ta = Stats.of(turnaround);

@@ -18,6 +18,8 @@ final class PodTimeline implements AutoCloseable {
     private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
     private final Map<String, Long> terminalAt = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> labels = new ConcurrentHashMap<>();
+    /** Each pod as first seen, for the baseline's copies: the operator deletes finished pods soon after. */
+    private final Map<String, Pod> asFirstSeen = new ConcurrentHashMap<>();
     private final SharedIndexInformer<Pod> informer;
 
     PodTimeline(KubernetesClient client, String namespace) {
@@ -41,6 +43,7 @@ final class PodTimeline implements AutoCloseable {
         long now = System.nanoTime();
         String name = pod.getMetadata().getName();
         firstSeen.putIfAbsent(name, now);
+        asFirstSeen.putIfAbsent(name, pod);
         if (pod.getMetadata().getLabels() != null) {
             labels.putIfAbsent(name, Map.copyOf(pod.getMetadata().getLabels()));
         }
@@ -48,6 +51,11 @@ final class PodTimeline implements AutoCloseable {
         if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
             terminalAt.putIfAbsent(name, now);
         }
+    }
+
+    /** The member pods of (search, generation) as first seen, whether or not they still exist. */
+    java.util.List<Pod> pods(String search, int generation) {
+        return members(PodLabels.SEARCH, search, generation).sorted().map(asFirstSeen::get).toList();
     }
 
     /** Latest first sighting of a member pod of (search, generation); empty if none. */
