@@ -76,6 +76,11 @@ printf 'export AWS_ENDPOINT_URL=http://127.0.0.1:%s AWS_REGION=us-east-1 AWS_ACC
   "$port" "$key" "$secret" > "$work/aws.env"
 chmod a+r "$work/aws.env"
 
+# buildah names an image from a docker archive as the archive does (docker.io/pbtnas/...): a name that was
+# not here before goes again at the end (after the containers), so no stale name outlives the run.
+for name in docker.io/pbtnas/operator:0.1.0 docker.io/pbtnas/trainer:0.1.0; do
+  buildah inspect --type image "$name" > /dev/null 2>&1 || cleanup+=("buildah rmi '$name' >/dev/null")
+done
 operator=$(buildah from --pull-never "docker-archive:$operator_tar")
 cleanup+=("buildah rm '$operator' >/dev/null")
 trainer=$(buildah from --pull-never "docker-archive:$trainer_tar")
