@@ -25,7 +25,8 @@
 #     (written to a temp file, then renamed); the same lines are printed on stdout at the end.
 #
 # Measured on the 2-core CI machine (docs/install.md, "Images", has the sizes): cold 284 s (mmdebstrap
-# 64 s, operator 26 s, trainer 38 s, BYO trainer 131 s), cached 0.4 s with --skip-maven.
+# 64 s, operator 26 s, trainer 38 s, BYO trainer 131 s), cached 0.4 s with --skip-maven. The class-data
+# archive steps (pbtnas-cds-archive) add about 47 s to the operator and 19 s to the trainer (load 8).
 # Usage: hack/build-images.sh [--kind CLUSTER] [--cuda] [--skip-maven] [--no-byo]
 set -euo pipefail
 shopt -s inherit_errexit  # a failure inside $(...) fails the script too

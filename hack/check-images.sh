@@ -2,9 +2,11 @@
 # Runs the images hack/build-images.sh built the way the chart's pods run them: as trainerPods.runAsUser,
 # read-only root filesystem, all capabilities dropped, no privilege escalation, no network, a writable
 # /tmp (the pods' emptyDir) and a writable bind-mounted volume at /data (the search directory). Checks:
-#   1. pbtnas/trainer --engine-info (the natives come from the image's read-only DJL cache, offline);
+#   1. pbtnas/trainer --engine-info (the natives come from the image's read-only DJL cache, offline), with
+#      -Xshare:on, so it fails unless the image's class-data archive maps;
 #   2. pbtnas/trainer trains two members one epoch on a few hundred Fashion-MNIST images: model.safetensors;
-#   3. pbtnas/operator: `pbtnas version`, then `pbtnas mix` of the two checkpoints (a child's input);
+#   3. pbtnas/operator: `pbtnas version` (with -Xshare:on, as 1), then `pbtnas mix` of the two checkpoints
+#      (a child's input);
 #   4. pbtnas/trainer resumes the child from that input for one more epoch;
 #   5. pbtnas/byo-trainer (if built) trains one member through the same contract.
 # Needs podman and runc (as root: apt-get install -y podman runc); uses the images in local container
@@ -43,9 +45,10 @@ train_env() { # member generation epoch-from [input]
   return 0
 }
 
-t=$(now); envs=()
-pod "pbtnas/trainer:$version" --engine-info | grep -q '"event":"engine"' || fail "trainer --engine-info"
-echo "check-images: trainer --engine-info as uid $uid, read-only root: $(since "$t") s"
+t=$(now); envs=(-e JAVA_TOOL_OPTIONS=-Xshare:on)
+pod "pbtnas/trainer:$version" --engine-info | grep -q '"event":"engine"' \
+  || fail "trainer --engine-info with -Xshare:on (does /opt/pbtnas/trainer.jsa map?)"
+echo "check-images: trainer --engine-info as uid $uid, read-only root, class-data archive mapped: $(since "$t") s"
 
 for m in 0 1; do
   t=$(now); train_env "$m" 0 0
@@ -55,8 +58,9 @@ for m in 0 1; do
     "score $(grep -o '"score": *[0-9.]*' "$work/members/$m/gen-0/metrics.json")"
 done
 
-t=$(now); envs=(-e DJL_CACHE_DIR=/tmp/djl)
-pod "pbtnas/operator:$version" pbtnas version
+t=$(now); envs=(-e DJL_CACHE_DIR=/tmp/djl -e PBTNAS_JAVA_OPTS=-Xshare:on)
+pod "pbtnas/operator:$version" pbtnas version || fail "operator pbtnas version with -Xshare:on (does /opt/pbtnas/cli/pbtnas.jsa map?)"
+envs=(-e DJL_CACHE_DIR=/tmp/djl)
 space='{"genes":['
 for i in 0 1 2 3 4 5; do
   space+="{\"name\":\"cell$i\",\"options\":[\"conv3x3\",\"conv5x5\",\"sepconv3x3\",\"dilconv3x3\",\"maxpool\",\"skip\"]}"

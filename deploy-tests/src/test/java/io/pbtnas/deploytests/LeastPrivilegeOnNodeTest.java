@@ -60,7 +60,8 @@ class LeastPrivilegeOnNodeTest {
                     + "echo '" + VARIABLE + " does not hold the Secret value' >&2; exit 2; fi; "
                     + "shm=$(df -k /dev/shm | awk 'NR==2 {print $2}'); if [ \"$shm\" -lt 200000 ]; then "
                     + "echo \"/dev/shm has $shm KiB, not the 256Mi emptyDir\" >&2; exit 2; fi; "
-                    + "exec java -XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '/opt/pbtnas/lib/*' io.pbtnas.trainer.TrainerMain";
+                    + "exec pbtnas-with-allocator pbtnas-java -XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+                    + "io.pbtnas.trainer.TrainerMain";
             trainer.putArray("command").add("sh").add("-c").add(checks);
             trainer.set("envValueFrom", Manifests.YAML.readTree("[{name: " + VARIABLE + ", valueFrom: {secretKeyRef: "
                     + "{name: " + SECRET + ", key: token}}}]"));

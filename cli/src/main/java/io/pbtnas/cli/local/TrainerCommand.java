@@ -14,22 +14,38 @@ public record TrainerCommand(List<String> argv, boolean builtIn) {
     static final String BUILT_IN_MAIN = "io.pbtnas.trainer.TrainerMain";
 
     /**
+     * Where a JVM's class-data sharing archive for this classpath is named (the trainer image's launcher,
+     * pbtnas-java, sets it): the built-in trainer runs on this JVM's classpath, so that archive fits it too.
+     */
+    static final String SHARED_ARCHIVE = "pbtnas.trainer.sharedArchive";
+
+    /**
      * The built-in trainer, wrapped in a watchdog that ends it if this process dies (even by SIGKILL), started
      * by the image's allocator launcher (jemalloc when installed; PBTNAS_ALLOCATOR=glibc opts out).
      */
     public static TrainerCommand builtIn(String javaOpts) {
+        List<String> jvm = jvm(ProcessHandle.current().info().command().orElse("java"), System.getProperty(SHARED_ARCHIVE),
+                javaOpts, System.getProperty("pbtnas.trainer.classpath", System.getProperty("java.class.path")));
+        return new TrainerCommand(AllocatorLauncher.command(jvm), true);
+    }
+
+    /** The built-in trainer's JVM command line; the archive (null: none) goes before javaOpts, so theirs wins. */
+    static List<String> jvm(String java, String sharedArchive, String javaOpts, String classpath) {
         List<String> argv = new ArrayList<>();
-        argv.add(ProcessHandle.current().info().command().orElse("java"));
+        argv.add(java);
+        if (sharedArchive != null && !sharedArchive.isBlank()) {
+            argv.add("-XX:SharedArchiveFile=" + sharedArchive);
+        }
         for (String opt : javaOpts.trim().split("\\s+")) {
             if (!opt.isEmpty()) {
                 argv.add(opt);
             }
         }
         argv.add("-cp");
-        argv.add(System.getProperty("pbtnas.trainer.classpath", System.getProperty("java.class.path")));
+        argv.add(classpath);
         argv.add(ParentWatchdog.class.getName());
         argv.add(BUILT_IN_MAIN);
-        return new TrainerCommand(AllocatorLauncher.command(argv), true);
+        return argv;
     }
 
     /**
