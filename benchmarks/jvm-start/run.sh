@@ -17,7 +17,7 @@
 # the first batch; container start-up is not in them. Prints min / median / max per command and mode.
 # Results: DIR/results.md, DIR/raw.tsv (round, command, mode, microseconds), DIR/classes.tsv (classes each
 # command loaded from the archive and from jars), DIR/MACHINE.md. Default DIR: benchmarks/results/jvm-start.
-# Needs: root, buildah, the images, test-env's versitygw (test-env/build.sh). About 40 s a round on 2 cores.
+# Needs: root, buildah, the images, test-env's versitygw (test-env/build.sh). About 5 min for 15 rounds on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=15
