@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The Dockerfiles as hack/build-images.sh builds them (buildah 1.28 where there is no Docker): every image
  * takes its uid from the build argument PBTNAS_UID (the chart's trainerPods.runAsUser, passed by the
  * script), none writes a uid of its own, and none uses syntax only BuildKit parses. Every JVM image makes its
- * class-data sharing archive at build, and its launchers start the JVM with it (benchmarks/README.md, section 9).
+ * class-data sharing archive at build, and its launchers start the JVM with it (benchmarks/README.md, section 10).
  */
 class DockerfilesTest {
     static final List<String> DOCKERFILES = List.of("operator/Dockerfile", "trainer-image/Dockerfile",
