@@ -143,7 +143,7 @@ public class SearchReconciler implements Reconciler<PbtNasSearch>, Cleaner<PbtNa
     private ObservedSearch observe(PbtNasSearch search, Context<PbtNasSearch> context) {
         // As a stream into a list: getSecondaryResources collects a Set, hashing every cached pod whole
         // (managedFields included), which was two thirds of a reconcile's CPU at 100 pods per search.
-        return ObservedSearch.of(search, List.copyOf(pending.observe(ResourceID.fromResource(search),
-                () -> context.getSecondaryResourcesAsStream(Pod.class).toList())));
+        return ObservedSearch.of(search, pending.observe(ResourceID.fromResource(search),
+                () -> context.getSecondaryResourcesAsStream(Pod.class).toList()));
     }
 }

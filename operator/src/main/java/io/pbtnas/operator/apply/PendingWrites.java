@@ -2,7 +2,6 @@ package io.pbtnas.operator.apply;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,11 +29,14 @@ public final class PendingWrites {
     public List<Pod> observe(ResourceID search, Supplier<Collection<Pod>> cache) {
         List<Pod> pending = List.copyOf(creating.getOrDefault(search, Map.of()).values());
         Collection<Pod> cached = cache.get();
+        forgetGone(search, cached);
+        if (pending.isEmpty()) {
+            return List.copyOf(cached); // most reconciles: nothing in flight, no merge by name
+        }
         Map<String, Pod> byName = new LinkedHashMap<>();
         pending.forEach(p -> byName.put(p.getMetadata().getName(), p));
         cached.forEach(p -> byName.put(p.getMetadata().getName(), p));
-        forgetGone(search, cached);
-        return new ArrayList<>(byName.values());
+        return List.copyOf(byName.values());
     }
 
     void creating(ResourceID search, Pod pod) {
